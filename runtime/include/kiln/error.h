@@ -1,0 +1,194 @@
+//===- kiln/error.h - Errors carried from both halves of Kiln ---*- C++ -*-===//
+//
+// One error type for the compiler and the runtime. The runtime cannot use
+// LLVM's Error, and neither half throws exceptions, so failures travel as
+// values: `Error` (success or one failure) and `Expected<T>` (a T or an
+// Error). Both are [[nodiscard]] so that a dropped error is a compile warning
+// (an error under -Werror), the static analogue of LLVM's "unchecked Error"
+// abort.
+//
+// A failure carries what went wrong (the kind, which maps onto the spec's
+// assert_malformed / assert_invalid and onto loader refusals) and where: the
+// byte offset in the input, the section, and the function index when there is
+// one. `str()` renders all of it the same way everywhere.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_ERROR_H
+#define KILN_ERROR_H
+
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace kiln {
+
+enum class ErrorKind : uint8_t {
+  Malformed,   // the bytes do not decode (spec: assert_malformed)
+  Invalid,     // decodes but breaks a validation rule (spec: assert_invalid)
+  Unsupported, // valid Wasm this build or target does not support
+  Limit,       // exceeds an implementation limit (too many locals, ...)
+  Refused,     // the loader will not trust an artifact
+  Io,          // a file could not be read or written
+  Usage,       // wrong arguments to a command or API
+  Link,        // an import could not be satisfied
+};
+
+const char *errorKindName(ErrorKind K);
+
+inline constexpr uint64_t NoOffset = ~uint64_t(0);
+inline constexpr uint32_t NoIndex = ~uint32_t(0);
+
+struct ErrorInfo {
+  ErrorKind Kind;
+  std::string Message;
+  uint64_t Offset = NoOffset;   // byte offset in the input
+  uint32_t FuncIndex = NoIndex; // Wasm function index (imports included)
+  const char *Section = nullptr; // static string: "code", "type", ...
+};
+
+/// printf-style formatting into a std::string (GCC 12 has no std::format).
+[[gnu::format(printf, 1, 2)]] inline std::string formatString(const char *Fmt,
+                                                              ...) {
+  va_list Args;
+  va_start(Args, Fmt);
+  va_list Copy;
+  va_copy(Copy, Args);
+  int N = std::vsnprintf(nullptr, 0, Fmt, Copy);
+  va_end(Copy);
+  std::string S(N > 0 ? size_t(N) : 0, '\0');
+  if (N > 0)
+    std::vsnprintf(S.data(), S.size() + 1, Fmt, Args);
+  va_end(Args);
+  return S;
+}
+
+class [[nodiscard]] Error {
+public:
+  Error() = default; // success
+  Error(Error &&) = default;
+  Error &operator=(Error &&) = default;
+
+  static Error success() { return Error(); }
+  static Error make(ErrorKind K, std::string Message) {
+    Error E;
+    E.Info = std::make_unique<ErrorInfo>();
+    E.Info->Kind = K;
+    E.Info->Message = std::move(Message);
+    return E;
+  }
+
+  /// True when this is a failure (LLVM's convention: `if (Error E = f())`).
+  explicit operator bool() const { return Info != nullptr; }
+
+  ErrorKind kind() const { return Info->Kind; }
+  const std::string &message() const { return Info->Message; }
+  uint64_t offset() const { return Info->Offset; }
+  uint32_t funcIndex() const { return Info->FuncIndex; }
+  const char *section() const { return Info->Section; }
+
+  // Context is added as the error travels outward; the innermost (most
+  // precise) value wins, so these only fill fields that are still empty.
+  Error &&atOffset(uint64_t Off) && {
+    if (Info && Info->Offset == NoOffset)
+      Info->Offset = Off;
+    return std::move(*this);
+  }
+  Error &&inSection(const char *Name) && {
+    if (Info && !Info->Section)
+      Info->Section = Name;
+    return std::move(*this);
+  }
+  Error &&inFunction(uint32_t Index) && {
+    if (Info && Info->FuncIndex == NoIndex)
+      Info->FuncIndex = Index;
+    return std::move(*this);
+  }
+
+  /// "offset 0x1a, section code, function 3: type mismatch in i32.add ..."
+  std::string str() const {
+    if (!Info)
+      return "success";
+    std::string Where;
+    auto Add = [&](const std::string &Part) {
+      Where += Where.empty() ? "" : ", ";
+      Where += Part;
+    };
+    if (Info->Offset != NoOffset)
+      Add(formatString("offset 0x%llx", (unsigned long long)Info->Offset));
+    if (Info->Section)
+      Add(std::string("section ") + Info->Section);
+    if (Info->FuncIndex != NoIndex)
+      Add(formatString("function %u", Info->FuncIndex));
+    return Where.empty() ? Info->Message : Where + ": " + Info->Message;
+  }
+
+private:
+  std::unique_ptr<ErrorInfo> Info;
+};
+
+template <typename T> class [[nodiscard]] Expected {
+public:
+  Expected(T Value) : Val(std::move(Value)) {}
+  Expected(Error E) : Err(std::move(E)) {}
+
+  explicit operator bool() const { return Val.has_value(); }
+  T &operator*() { return *Val; }
+  const T &operator*() const { return *Val; }
+  T *operator->() { return &*Val; }
+  const T *operator->() const { return &*Val; }
+
+  /// Moves the error out; only valid when this holds no value.
+  Error takeError() { return std::move(Err); }
+
+private:
+  std::optional<T> Val;
+  Error Err;
+};
+
+inline const char *errorKindName(ErrorKind K) {
+  switch (K) {
+  case ErrorKind::Malformed:
+    return "malformed";
+  case ErrorKind::Invalid:
+    return "invalid";
+  case ErrorKind::Unsupported:
+    return "unsupported";
+  case ErrorKind::Limit:
+    return "limit";
+  case ErrorKind::Refused:
+    return "refused";
+  case ErrorKind::Io:
+    return "io";
+  case ErrorKind::Usage:
+    return "usage";
+  case ErrorKind::Link:
+    return "link";
+  }
+  return "unknown";
+}
+
+/// Called where control cannot reach unless an invariant is broken.
+[[noreturn]] inline void unreachableInternal(const char *Msg, const char *File,
+                                             int Line) {
+  std::fprintf(stderr, "kiln: unreachable executed at %s:%d: %s\n", File, Line,
+               Msg);
+  std::abort();
+}
+
+} // namespace kiln
+
+#define KILN_UNREACHABLE(Msg) ::kiln::unreachableInternal(Msg, __FILE__, __LINE__)
+
+/// Propagate a failing Error out of the current function.
+#define KILN_CHECK(Expr)                                                       \
+  do {                                                                         \
+    if (::kiln::Error KilnErr_ = (Expr))                                       \
+      return KilnErr_;                                                         \
+  } while (0)
+
+#endif // KILN_ERROR_H

@@ -1,0 +1,37 @@
+//===- tools/kiln/cli.h - Shared pieces of the kiln subcommands -*- C++ -*-===//
+#ifndef KILN_TOOLS_CLI_H
+#define KILN_TOOLS_CLI_H
+
+#include "kiln/error.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kiln::cli {
+
+/// Exit codes: 0 success, 1 the input was rejected or a test failed,
+/// 2 the command line was wrong.
+enum ExitCode : int { ExitOk = 0, ExitFailure = 1, ExitUsage = 2 };
+
+/// A subcommand's entry point; Args excludes the program and command names.
+using CommandMain = int (*)(const std::vector<std::string> &Args);
+
+struct Subcommand {
+  const char *Name;
+  const char *Summary;
+  CommandMain Main; // null when this build lacks the command
+  const char *MissingReason;
+};
+
+Expected<std::vector<uint8_t>> readFile(const std::string &Path);
+
+bool isHelpFlag(const std::string &Arg);
+
+/// Prints "kiln <cmd>: error: <msg>" to stderr and returns ExitUsage, with a
+/// hint to run --help.
+int usageError(const char *Cmd, const std::string &Msg);
+
+} // namespace kiln::cli
+
+#endif // KILN_TOOLS_CLI_H

@@ -1,0 +1,15 @@
+//===- tools/kiln/commands.h - Entry points of the subcommands --*- C++ -*-===//
+#ifndef KILN_TOOLS_COMMANDS_H
+#define KILN_TOOLS_COMMANDS_H
+
+#include <string>
+#include <vector>
+
+namespace kiln::cli {
+
+int validateMain(const std::vector<std::string> &Args);
+int wastMain(const std::vector<std::string> &Args);
+
+} // namespace kiln::cli
+
+#endif // KILN_TOOLS_COMMANDS_H

@@ -1,0 +1,76 @@
+//===- tools/kiln/main.cc - The kiln command ------------------------------===//
+//
+// `kiln <command> [options]`, in the style of wasmtime's CLI. The same program
+// is built with the compiler (every command) or runtime-only for a device,
+// where the compiler's commands explain that this build cannot run them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tools/kiln/cli.h"
+#include "tools/kiln/commands.h"
+
+#include <cstdio>
+#include <cstring>
+
+using namespace kiln::cli;
+
+#ifdef KILN_WITH_COMPILER
+#define KILN_COMPILER_COMMAND(Fn) Fn, nullptr
+#else
+#define KILN_COMPILER_COMMAND(Fn)                                              \
+  nullptr, "this build of kiln is runtime-only and has no compiler"
+#endif
+
+static const Subcommand Commands[] = {
+    {"validate", "Decode and validate WebAssembly modules",
+     KILN_COMPILER_COMMAND(validateMain)},
+    {"wast", "Run WebAssembly spec test scripts (wast2json output)",
+     KILN_COMPILER_COMMAND(wastMain)},
+};
+
+static void printHelp() {
+  std::printf("kiln %s: ahead-of-time WebAssembly for edge devices\n\n"
+              "Usage: kiln <COMMAND> [OPTIONS]\n\nCommands:\n",
+              KILN_VERSION);
+  for (const Subcommand &C : Commands)
+    std::printf("  %-10s %s%s\n", C.Name, C.Summary,
+                C.Main ? "" : " (not in this build)");
+  std::printf("\nOptions:\n  -h, --help     Print help\n"
+              "  -V, --version  Print version\n\n"
+              "Run 'kiln <COMMAND> --help' for a command's options.\n");
+}
+
+int main(int Argc, char **Argv) {
+  if (Argc < 2) {
+    printHelp();
+    return ExitUsage;
+  }
+  std::string Name = Argv[1];
+  if (isHelpFlag(Name) || Name == "help") {
+    printHelp();
+    return ExitOk;
+  }
+  if (Name == "-V" || Name == "--version") {
+    std::printf("kiln %s%s\n", KILN_VERSION,
+#ifdef KILN_WITH_COMPILER
+                ""
+#else
+                " (runtime only)"
+#endif
+    );
+    return ExitOk;
+  }
+  for (const Subcommand &C : Commands) {
+    if (Name != C.Name)
+      continue;
+    if (!C.Main) {
+      std::fprintf(stderr, "kiln %s: error: %s\n", C.Name, C.MissingReason);
+      return ExitFailure;
+    }
+    return C.Main(std::vector<std::string>(Argv + 2, Argv + Argc));
+  }
+  std::fprintf(stderr,
+               "kiln: error: unknown command '%s' (run 'kiln --help')\n",
+               Name.c_str());
+  return ExitUsage;
+}
