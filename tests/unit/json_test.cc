@@ -97,8 +97,7 @@ TEST(Json, AccessorsOnWrongKindReturnEmpty) {
 }
 
 TEST(Json, DecodesSimpleEscapes) {
-  EXPECT_EQ(ofString(R"("\" \\ \/ \b \f \n \r \t")"),
-            "\" \\ / \b \f \n \r \t");
+  EXPECT_EQ(ofString(R"("\" \\ \/ \b \f \n \r \t")"), "\" \\ / \b \f \n \r \t");
 }
 
 TEST(Json, DecodesUnicodeEscapeToUtf8) {
@@ -146,7 +145,7 @@ TEST(Json, RejectsInvalidUtf8) {
   err("\"\xed\xa0\x80\"");     // encoded surrogate
   err("\"\xf4\x90\x80\x80\""); // above U+10FFFF
   err("\"\xf5\x80\x80\x80\"");
-  err("\"\xe2\x82\"");         // truncated
+  err("\"\xe2\x82\""); // truncated
   err("\"\xff\"");
 }
 
@@ -224,7 +223,7 @@ TEST(Json, RejectsCommentsAndSingleQuotes) {
 TEST(Json, AcceptsOnlyJsonWhitespace) {
   err("\f1");
   err("\v1");
-  err("\xef\xbb\xbf" "1"); // a byte order mark
+  err(std::string("\xef\xbb\xbf") + "1"); // a byte order mark
 }
 
 TEST(Json, RejectsDuplicateKeys) {
@@ -252,8 +251,7 @@ TEST(Json, AllowsNestingUpToLimit) {
 TEST(Json, RejectsNestingDeeperThanLimit) {
   std::string S = std::string(257, '[') + std::string(257, ']');
   EXPECT_NE(err(S).find("nesting deeper than 256"), std::string::npos);
-  EXPECT_NE(err("[[[1]]]", 2).find("nesting deeper than 2"),
-            std::string::npos);
+  EXPECT_NE(err("[[[1]]]", 2).find("nesting deeper than 2"), std::string::npos);
   EXPECT_TRUE(parse("[[1]]", 2).V.has_value());
 }
 

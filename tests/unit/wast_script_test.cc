@@ -104,8 +104,8 @@ TEST(WastScript, ReadsModuleCommandWithName) {
   EXPECT_EQ(C.ModType, ModuleType::Binary); // absent on module commands
   ASSERT_TRUE(C.Name);
   EXPECT_EQ(*C.Name, "$M1");
-  EXPECT_FALSE(loadOne(R"({"type": "module", "line": 1, "filename": "a.wasm"})")
-                   .Name);
+  EXPECT_FALSE(
+      loadOne(R"({"type": "module", "line": 1, "filename": "a.wasm"})").Name);
 }
 
 TEST(WastScript, ReadsModuleAssertionsWithTypeAndText) {
@@ -117,8 +117,9 @@ TEST(WastScript, ReadsModuleAssertionsWithTypeAndText) {
   const char *Kinds[] = {"assert_invalid", "assert_unlinkable",
                          "assert_uninstantiable"};
   for (const char *K : Kinds) {
-    Command D = loadOne(std::string(R"({"type": ")") + K +
-                        R"(", "line": 1, "filename": "x.1.wasm", "text": "t", "module_type": "binary"})");
+    Command D = loadOne(
+        std::string(R"({"type": ")") + K +
+        R"(", "line": 1, "filename": "x.1.wasm", "text": "t", "module_type": "binary"})");
     EXPECT_STREQ(commandKindName(D.Kind), K);
     EXPECT_EQ(D.ModType, ModuleType::Binary);
   }
@@ -136,8 +137,9 @@ TEST(WastScript, RequiresModuleTypeOnModuleAssertions) {
 TEST(WastScript, RejectsFilenameOutsideScriptDirectory) {
   for (const char *Name : {"../x.wasm", "/etc/passwd", "a\\\\b.wasm", "", ".."})
     EXPECT_TRUE(contains(
-        loadError(script(std::string(R"({"type": "module", "line": 2, "filename": ")") +
-                         Name + "\"}")),
+        loadError(script(
+            std::string(R"({"type": "module", "line": 2, "filename": ")") +
+            Name + "\"}")),
         "plain file name"))
         << Name;
 }
@@ -180,14 +182,16 @@ TEST(WastScript, RejectsScalarOutOfRangeForItsType) {
       loadError(script(invokeArg(R"({"type": "i32", "value": "4294967296"})"))),
       "bad i32 value"));
   loadError(script(invokeArg(R"({"type": "f32", "value": "4294967296"})")));
-  loadError(script(invokeArg(R"({"type": "i64", "value": "18446744073709551616"})")));
+  loadError(
+      script(invokeArg(R"({"type": "i64", "value": "18446744073709551616"})")));
   loadError(script(invokeArg(R"({"type": "i32", "value": "-1"})")));
   loadError(script(invokeArg(R"({"type": "i32", "value": ""})")));
   loadError(script(invokeArg(R"({"type": "i32", "value": 5})")));
 }
 
 TEST(WastScript, ReadsNanPatternsOfExpectedFloats) {
-  Command C = loadOne(assertReturn("", R"({"type": "f32", "value": "nan:canonical"},
+  Command C =
+      loadOne(assertReturn("", R"({"type": "f32", "value": "nan:canonical"},
       {"type": "f64", "value": "nan:arithmetic"}, {"type": "f32", "value": "0"})"));
   ASSERT_EQ(C.Expected.size(), 3u);
   EXPECT_EQ(C.Expected[0].Nan, NanPattern::Canonical);
@@ -199,7 +203,8 @@ TEST(WastScript, ReadsNanPatternsOfExpectedFloats) {
 
 TEST(WastScript, RejectsNanPatternWhereOnlyBitsMakeSense) {
   loadError(script(invokeArg(R"({"type": "f32", "value": "nan:canonical"})")));
-  loadError(script(assertReturn("", R"({"type": "i32", "value": "nan:canonical"})")));
+  loadError(
+      script(assertReturn("", R"({"type": "i32", "value": "nan:canonical"})")));
   loadError(script(assertReturn("", R"({"type": "f32", "value": "nan"})")));
 }
 
@@ -243,7 +248,8 @@ TEST(WastScript, ReadsV128LanesOfAssertReturn) {
 }
 
 TEST(WastScript, ReadsNanPatternsInV128Lanes) {
-  Command C = loadOne(assertReturn("",
+  Command C = loadOne(assertReturn(
+      "",
       R"({"type": "v128", "lane_type": "f32", "value": ["nan:canonical", "1065353216", "nan:arithmetic", "0"]})"));
   const Value &E = C.Expected[0];
   EXPECT_EQ(E.laneNan(0), NanPattern::Canonical);
@@ -253,25 +259,31 @@ TEST(WastScript, ReadsNanPatternsInV128Lanes) {
   EXPECT_EQ(E.lane(0), 0u);
   EXPECT_TRUE(E.hasNanPattern());
   // Integer lanes cannot be NaN; arguments must be concrete.
-  loadError(script(assertReturn("",
+  loadError(script(assertReturn(
+      "",
       R"({"type": "v128", "lane_type": "i32", "value": ["nan:canonical", "0", "0", "0"]})")));
   loadError(script(invokeArg(
       R"({"type": "v128", "lane_type": "f64", "value": ["nan:canonical", "0"]})")));
 }
 
 TEST(WastScript, RejectsWrongV128LaneCountOrRange) {
-  EXPECT_TRUE(contains(loadError(script(invokeArg(
-                           R"({"type": "v128", "lane_type": "i32", "value": ["0", "0", "0"]})"))),
-                       "needs 4 lanes"));
+  EXPECT_TRUE(contains(
+      loadError(script(invokeArg(
+          R"({"type": "v128", "lane_type": "i32", "value": ["0", "0", "0"]})"))),
+      "needs 4 lanes"));
   loadError(script(invokeArg(
       R"({"type": "v128", "lane_type": "i8", "value": ["256", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]})")));
-  loadError(script(invokeArg(R"({"type": "v128", "lane_type": "i128", "value": ["0"]})")));
-  loadError(script(invokeArg(R"({"type": "v128", "value": ["0", "0", "0", "0"]})")));
-  loadError(script(invokeArg(R"({"type": "v128", "lane_type": "i64", "value": "0"})")));
+  loadError(script(
+      invokeArg(R"({"type": "v128", "lane_type": "i128", "value": ["0"]})")));
+  loadError(
+      script(invokeArg(R"({"type": "v128", "value": ["0", "0", "0", "0"]})")));
+  loadError(script(
+      invokeArg(R"({"type": "v128", "lane_type": "i64", "value": "0"})")));
 }
 
 TEST(WastScript, ReadsResultTypesOfAssertTrapAndAction) {
-  Command C = loadOne(R"({"type": "assert_trap", "line": 89, "action": {"type": "invoke",
+  Command C = loadOne(
+      R"({"type": "assert_trap", "line": 89, "action": {"type": "invoke",
       "field": "load", "args": [{"type": "i32", "value": "65506"}]},
       "text": "out of bounds memory access", "expected": [{"type": "v128"}, {"type": "externref"}]})");
   EXPECT_EQ(C.Kind, CommandKind::AssertTrap);
@@ -282,25 +294,29 @@ TEST(WastScript, ReadsResultTypesOfAssertTrapAndAction) {
   EXPECT_EQ(C.Expected[1].Type, ValueType::ExternRef);
   EXPECT_FALSE(C.Expected[1].HasValue);
 
-  Command A = loadOne(R"({"type": "action", "line": 27, "action": {"type": "invoke",
+  Command A =
+      loadOne(R"({"type": "action", "line": 27, "action": {"type": "invoke",
       "field": "fill", "args": []}, "expected": []})");
   EXPECT_EQ(A.Kind, CommandKind::Action);
   EXPECT_TRUE(A.Expected.empty());
 
-  Command E = loadOne(R"({"type": "assert_exhaustion", "line": 337, "action": {"type": "invoke",
+  Command E = loadOne(
+      R"({"type": "assert_exhaustion", "line": 337, "action": {"type": "invoke",
       "field": "runaway", "args": []}, "text": "call stack exhausted", "expected": []})");
   EXPECT_EQ(E.Kind, CommandKind::AssertExhaustion);
   EXPECT_EQ(E.Text, "call stack exhausted");
 }
 
 TEST(WastScript, RejectsTypeOnlyResultInAssertReturn) {
-  EXPECT_TRUE(contains(loadError(script(assertReturn("", R"({"type": "i32"})"))),
-                       "without \"value\""));
+  EXPECT_TRUE(
+      contains(loadError(script(assertReturn("", R"({"type": "i32"})"))),
+               "without \"value\""));
   loadError(script(invokeArg(R"({"type": "i32"})")));
 }
 
 TEST(WastScript, ReadsGetActionWithModule) {
-  Command C = loadOne(R"({"type": "assert_return", "line": 9, "action": {"type": "get",
+  Command C =
+      loadOne(R"({"type": "assert_return", "line": 9, "action": {"type": "get",
       "module": "$Mg", "field": "glob"}, "expected": [{"type": "i32", "value": "42"}]})");
   ASSERT_TRUE(C.Act);
   EXPECT_EQ(C.Act->Kind, ActionKind::Get);
@@ -317,7 +333,8 @@ TEST(WastScript, RejectsUnknownActionType) {
 }
 
 TEST(WastScript, ReadsEitherAlternativesOfAssertReturn) {
-  Command C = loadOne(R"({"type": "assert_return", "line": 14, "action": {"type": "invoke",
+  Command C = loadOne(
+      R"({"type": "assert_return", "line": 14, "action": {"type": "invoke",
       "field": "q", "args": []}, "either": [
       {"type": "v128", "lane_type": "i16", "value": ["32768", "32767", "32766", "0", "0", "0", "0", "0"]},
       {"type": "v128", "lane_type": "i16", "value": ["32767", "32767", "32766", "0", "0", "0", "0", "0"]},
@@ -332,9 +349,12 @@ TEST(WastScript, ReadsEitherAlternativesOfAssertReturn) {
 }
 
 TEST(WastScript, RequiresExactlyOneOfExpectedAndEither) {
-  std::string Head = R"({"type": "assert_return", "line": 14, "action": {"type": "invoke", "field": "q", "args": []})";
+  std::string Head =
+      R"({"type": "assert_return", "line": 14, "action": {"type": "invoke", "field": "q", "args": []})";
   loadError(script(Head + "}"));
-  loadError(script(Head + R"(, "expected": [], "either": [{"type": "i32", "value": "1"}]})"));
+  loadError(script(
+      Head +
+      R"(, "expected": [], "either": [{"type": "i32", "value": "1"}]})"));
   loadError(script(Head + R"(, "either": []})"));
 }
 
@@ -357,8 +377,8 @@ TEST(WastScript, RejectsUnknownValueTypeNamingFileAndLine) {
 }
 
 TEST(WastScript, RejectsCommandWithoutValidLine) {
-  EXPECT_TRUE(contains(
-      loadError(script(R"({"type": "register", "as": "x"})")), "\"line\""));
+  EXPECT_TRUE(contains(loadError(script(R"({"type": "register", "as": "x"})")),
+                       "\"line\""));
   loadError(script(R"({"type": "register", "line": "3", "as": "x"})"));
   loadError(script(R"({"type": "register", "line": -1, "as": "x"})"));
   loadError(script(R"({"type": "register", "line": 1.5, "as": "x"})"));
@@ -368,13 +388,16 @@ TEST(WastScript, RejectsMissingRequiredFields) {
   EXPECT_TRUE(contains(loadError(script(R"({"type": "register", "line": 2})")),
                        "missing \"as\""));
   loadError(script(R"({"type": "module", "line": 2})"));
-  loadError(script(R"({"type": "assert_trap", "line": 2, "action": {"type": "invoke", "field": "f", "args": []}})"));
+  loadError(script(
+      R"({"type": "assert_trap", "line": 2, "action": {"type": "invoke", "field": "f", "args": []}})"));
   loadError(script(R"({"type": "assert_return", "line": 2, "expected": []})"));
-  loadError(script(R"({"type": "action", "line": 2, "action": {"type": "invoke", "field": "f"}})"));
+  loadError(script(
+      R"({"type": "action", "line": 2, "action": {"type": "invoke", "field": "f"}})"));
 }
 
 TEST(WastScript, ReportsJsonSyntaxErrorWithFileLineAndColumn) {
-  std::string E = loadError("{\"source_filename\": \"t.wast\",\n \"commands\": [,]}");
+  std::string E =
+      loadError("{\"source_filename\": \"t.wast\",\n \"commands\": [,]}");
   EXPECT_EQ(E.substr(0, 16), "dir/t.json:2:15:") << E;
 }
 
@@ -392,11 +415,16 @@ TEST(WastScript, IgnoresUnknownKeys) {
 }
 
 TEST(WastScript, CommandKindNamesMatchJsonSpelling) {
-  const char *Names[] = {"module",           "action",
-                         "register",         "assert_return",
-                         "assert_trap",      "assert_exhaustion",
-                         "assert_invalid",   "assert_malformed",
-                         "assert_unlinkable", "assert_uninstantiable"};
+  const char *Names[] = {"module",
+                         "action",
+                         "register",
+                         "assert_return",
+                         "assert_trap",
+                         "assert_exhaustion",
+                         "assert_invalid",
+                         "assert_malformed",
+                         "assert_unlinkable",
+                         "assert_uninstantiable"};
   for (unsigned K = 0; K < NumCommandKinds; ++K)
     EXPECT_STREQ(commandKindName(static_cast<CommandKind>(K)), Names[K]);
   EXPECT_STREQ(valueTypeName(ValueType::ExternRef), "externref");

@@ -9,6 +9,10 @@
 #include "tools/kiln/cli.h"
 #include "tools/kiln/commands.h"
 
+#ifdef KILN_WITH_COMPILER
+#include "compiler/codegen/target.h"
+#endif
+
 #include <cstdio>
 #include <cstring>
 
@@ -51,13 +55,12 @@ int main(int Argc, char **Argv) {
     return ExitOk;
   }
   if (Name == "-V" || Name == "--version") {
-    std::printf("kiln %s%s\n", KILN_VERSION,
 #ifdef KILN_WITH_COMPILER
-                ""
+    std::printf("kiln %s (LLVM %s)\n", KILN_VERSION,
+                kiln::codegen::llvmVersion());
 #else
-                " (runtime only)"
+    std::printf("kiln %s (runtime only)\n", KILN_VERSION);
 #endif
-    );
     return ExitOk;
   }
   for (const Subcommand &C : Commands) {

@@ -358,8 +358,7 @@ bool Parser::parseNumber(Value &Out) {
   if (peek() == '.') {
     ++Pos;
     if (!Digit())
-      return fail(Pos, "expected a digit after '.' but found " +
-                           found());
+      return fail(Pos, "expected a digit after '.' but found " + found());
     while (Digit())
       ++Pos;
   }
@@ -368,8 +367,7 @@ bool Parser::parseNumber(Value &Out) {
     if (peek() == '+' || peek() == '-')
       ++Pos;
     if (!Digit())
-      return fail(Pos, "expected a digit in exponent but found " +
-                           found());
+      return fail(Pos, "expected a digit in exponent but found " + found());
     while (Digit())
       ++Pos;
   }
@@ -383,14 +381,14 @@ bool Parser::parseHex4(unsigned &Out) {
     char C = peek();
     unsigned D;
     if (C >= '0' && C <= '9')
-      D = C - '0';
+      D = static_cast<unsigned>(C - '0');
     else if (C >= 'a' && C <= 'f')
-      D = C - 'a' + 10;
+      D = static_cast<unsigned>(C - 'a' + 10);
     else if (C >= 'A' && C <= 'F')
-      D = C - 'A' + 10;
+      D = static_cast<unsigned>(C - 'A' + 10);
     else
-      return fail(Pos, "expected a hex digit in \\u escape but found " +
-                           found());
+      return fail(Pos,
+                  "expected a hex digit in \\u escape but found " + found());
     Out = Out * 16 + D;
     ++Pos;
   }
@@ -422,9 +420,9 @@ bool Parser::copyUtf8Sequence(std::string &Out) {
   auto Byte = [&](size_t I) {
     return Pos + I < In.size() ? static_cast<unsigned char>(In[Pos + I]) : 0u;
   };
-  unsigned char Lead = Byte(0);
+  unsigned Lead = Byte(0);
   size_t Len;
-  unsigned char Lo = 0x80, Hi = 0xbf; // allowed range of the second byte
+  unsigned Lo = 0x80, Hi = 0xbf; // allowed range of the second byte
   if (Lead >= 0xc2 && Lead <= 0xdf) {
     Len = 2;
   } else if (Lead >= 0xe0 && Lead <= 0xef) {
@@ -488,14 +486,30 @@ bool Parser::parseString(std::string &Out) {
       return fail(Start, "unterminated string");
     char E = In[Pos++];
     switch (E) {
-    case '"': Out += '"'; break;
-    case '\\': Out += '\\'; break;
-    case '/': Out += '/'; break;
-    case 'b': Out += '\b'; break;
-    case 'f': Out += '\f'; break;
-    case 'n': Out += '\n'; break;
-    case 'r': Out += '\r'; break;
-    case 't': Out += '\t'; break;
+    case '"':
+      Out += '"';
+      break;
+    case '\\':
+      Out += '\\';
+      break;
+    case '/':
+      Out += '/';
+      break;
+    case 'b':
+      Out += '\b';
+      break;
+    case 'f':
+      Out += '\f';
+      break;
+    case 'n':
+      Out += '\n';
+      break;
+    case 'r':
+      Out += '\r';
+      break;
+    case 't':
+      Out += '\t';
+      break;
     case 'u': {
       unsigned CP;
       if (!parseHex4(CP))
@@ -518,9 +532,9 @@ bool Parser::parseString(std::string &Out) {
       break;
     }
     default:
-      return fail(EscapeStart, "invalid escape \\" +
+      return fail(EscapeStart, "invalid escape character " +
                                    describeByte(static_cast<unsigned char>(E)) +
-                                   " in string");
+                                   " after '\\' in string");
     }
   }
 }

@@ -10,8 +10,8 @@
 // UTF-8, unpaired surrogate escapes and duplicate object keys.
 //
 // The parser is iterative (an explicit stack on the heap), so nesting depth
-// cannot overflow the native stack; the depth limit bounds memory and keeps
-// consumers of the tree, which may recurse, safe too.
+// cannot overflow the native stack. The tree's destructor and most
+// consumers do recurse, so the depth limit is what keeps them safe.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_TOOLS_WAST_JSON_H
@@ -59,7 +59,7 @@ public:
   // The member named Key of an Object, or null (also when not an Object).
   const Value *get(std::string_view Key) const;
 
-  // For building trees (the parser, tests). Only meaningful on the kind.
+  // For building trees (the parser, tests); meaningful for that kind only.
   std::vector<Value> &items() { return Items; }
   std::vector<Member> &membersMut() { return Members; }
 
@@ -80,7 +80,9 @@ inline constexpr unsigned DefaultMaxDepth = 256;
 
 struct ParseResult {
   std::optional<Value> V; // set on success
-  std::string Error;      // "LINE:COLUMN: message" on failure (1-based)
+  // On failure "LINE:COLUMN: message", 1-based; the column counts
+  // characters (UTF-8 code points), as an editor shows them.
+  std::string Error;
 };
 
 // Parses one JSON text (any value at the top level, surrounded by optional

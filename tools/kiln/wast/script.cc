@@ -46,12 +46,16 @@ constexpr const char *LaneTypeNames[] = {"i8",  "i16", "i32",
 
 unsigned laneBytes(LaneType T) {
   switch (T) {
-  case LaneType::I8: return 1;
-  case LaneType::I16: return 2;
+  case LaneType::I8:
+    return 1;
+  case LaneType::I16:
+    return 2;
   case LaneType::I32:
-  case LaneType::F32: return 4;
+  case LaneType::F32:
+    return 4;
   case LaneType::I64:
-  case LaneType::F64: return 8;
+  case LaneType::F64:
+    return 8;
   }
   return 4;
 }
@@ -60,9 +64,7 @@ bool isFloatLane(LaneType T) {
   return T == LaneType::F32 || T == LaneType::F64;
 }
 
-std::string quoted(std::string_view S) {
-  return "\"" + std::string(S) + "\"";
-}
+std::string quoted(std::string_view S) { return "\"" + std::string(S) + "\""; }
 
 // Where a value is used decides what forms it may take.
 enum class ValueUse {
@@ -79,7 +81,7 @@ bool parseDecimal(std::string_view S, uint64_t Max, uint64_t &Out) {
   for (char C : S) {
     if (C < '0' || C > '9')
       return false;
-    unsigned D = C - '0';
+    unsigned D = static_cast<unsigned>(C - '0');
     if (V > (Max - D) / 10)
       return false;
     V = V * 10 + D;
@@ -427,12 +429,12 @@ unsigned Value::laneCount() const { return 16 / laneBytes(Lanes); }
 
 uint64_t Value::lane(unsigned I) const {
   unsigned Width = laneBytes(Lanes);
-  uint64_t Bits = 0;
   if (I >= laneCount())
     return 0;
+  uint64_t LaneBits = 0;
   for (unsigned B = 0; B < Width; ++B)
-    Bits |= uint64_t(Bytes[I * Width + B]) << (8 * B);
-  return Bits;
+    LaneBits |= uint64_t(Bytes[I * Width + B]) << (8 * B);
+  return LaneBits;
 }
 
 NanPattern Value::laneNan(unsigned I) const {

@@ -53,8 +53,8 @@ struct Value {
   std::array<uint8_t, 16> Bytes{};
   std::array<NanPattern, 4> LaneNan{};
 
-  unsigned laneCount() const; // 16, 8, 4 or 2
-  uint64_t lane(unsigned I) const; // lane I's bits, zero-extended
+  unsigned laneCount() const;           // 16, 8, 4 or 2
+  uint64_t lane(unsigned I) const;      // lane I's bits, zero-extended
   NanPattern laneNan(unsigned I) const; // None for integer lanes
   // True when the value is (or, for v128, has a lane that is) a NaN pattern.
   bool hasNanPattern() const;

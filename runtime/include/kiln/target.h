@@ -1,0 +1,76 @@
+//===- kiln/target.h - Architectures and memory-safety modes ----*- C++ -*-===//
+//
+// Part of the artifact contract: the architecture an artifact's code is for
+// and how it keeps linear-memory accesses in bounds. The compiler writes
+// these values, the loader compares them with what it was built for.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_TARGET_H
+#define KILN_TARGET_H
+
+#include <cstdint>
+
+namespace kiln {
+
+enum class Arch : uint8_t {
+  X86_64 = 1,
+  AArch64 = 2,
+  Arm = 3, // ARMv7-A, hard float
+  RiscV64 = 4,
+};
+
+inline const char *archName(Arch A) {
+  switch (A) {
+  case Arch::X86_64:
+    return "x86_64";
+  case Arch::AArch64:
+    return "aarch64";
+  case Arch::Arm:
+    return "armv7";
+  case Arch::RiscV64:
+    return "riscv64";
+  }
+  return "unknown";
+}
+
+inline unsigned archPointerBytes(Arch A) { return A == Arch::Arm ? 4 : 8; }
+
+/// The architecture this translation unit is compiled for (the device, when
+/// the runtime is cross-built).
+constexpr Arch hostArch() {
+#if defined(__x86_64__)
+  return Arch::X86_64;
+#elif defined(__aarch64__)
+  return Arch::AArch64;
+#elif defined(__arm__)
+  return Arch::Arm;
+#elif defined(__riscv) && __riscv_xlen == 64
+  return Arch::RiscV64;
+#else
+#error "Kiln does not support this host architecture"
+#endif
+}
+
+/// How generated code keeps memory accesses inside linear memory.
+enum class MemoryMode : uint8_t {
+  /// 64-bit targets with an MMU: the whole 32-bit index space (plus offset)
+  /// is reserved and unmapped beyond the memory's size, so code carries no
+  /// checks and a stray access faults into a trap.
+  Guard = 1,
+  /// Explicit comparisons before each access (32-bit and MMU-less targets).
+  BoundsChecked = 2,
+};
+
+inline const char *memoryModeName(MemoryMode M) {
+  switch (M) {
+  case MemoryMode::Guard:
+    return "guard";
+  case MemoryMode::BoundsChecked:
+    return "bounds-checked";
+  }
+  return "unknown";
+}
+
+} // namespace kiln
+
+#endif // KILN_TARGET_H

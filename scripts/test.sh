@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# test.sh - set up a fresh machine, build Kiln, and run the whole test suite.
+#
+#   scripts/test.sh            everything (what CI runs)
+#   KILN_SKIP_SETUP=1 ...      skip the package check (machine already set up)
+#
+# Stages, each must pass:
+#   1. scripts/setup.sh: install the Debian packages Kiln needs (idempotent)
+#   2. full build (compiler + runtime + tools) in build/, and ctest there:
+#      unit tests, the spec suite, CLI contract tests, the corpus fuzz run
+#   3. the decoder and its fuzz driver again under ASan+UBSan in build-asan/,
+#      with the corpus fuzz run (every prefix, 10,000 mutants) and unit tests
+#   4. the runtime-only build (no LLVM) in build-runtime/, which must not link
+#      LLVM and must say that it has no compiler
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS=${JOBS:-$(nproc)}
+
+step() { printf '\n=== %s\n' "$*"; }
+
+if [ "${KILN_SKIP_SETUP:-0}" != 1 ]; then
+  step "setup"
+  scripts/setup.sh
+fi
+
+step "build (build/)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$JOBS"
+
+step "test (build/)"
+ctest --test-dir build --output-on-failure -j "$JOBS"
+
+step "sanitizers: ASan+UBSan (build-asan/)"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DKILN_SANITIZE=address,undefined >/dev/null
+cmake --build build-asan -j "$JOBS" --target kiln kiln-unit-tests kiln-fuzz-corpus
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$JOBS" -L 'unit|fuzz|spec'
+
+step "runtime-only build, no LLVM (build-runtime/)"
+cmake -S . -B build-runtime -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DKILN_RUNTIME_ONLY=ON >/dev/null
+cmake --build build-runtime -j "$JOBS"
+if ldd build-runtime/bin/kiln | grep -qi llvm; then
+  echo "runtime-only kiln links LLVM:"; ldd build-runtime/bin/kiln; exit 1
+fi
+if build-runtime/bin/kiln validate x.wasm 2>&1 | grep -q "no compiler"; then
+  echo "runtime-only kiln: validate reports that this build has no compiler"
+else
+  echo "runtime-only kiln did not refuse 'validate'"; exit 1
+fi
+ctest --test-dir build-runtime --output-on-failure -j "$JOBS"
+
+step "all tests passed"

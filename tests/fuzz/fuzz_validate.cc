@@ -1,0 +1,29 @@
+//===- tests/fuzz/fuzz_validate.cc - Fuzz target: decode + validate -------===//
+//
+// A libFuzzer entry point (build with clang -fsanitize=fuzzer) that runs the
+// same decode+validate path as `kiln validate`. Every input must end in
+// success or a clean error: a crash, a sanitizer report or an unbounded
+// allocation is a bug. Relaxed SIMD is enabled so its decoder is covered.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/wasm/decoder.h"
+#include "compiler/wasm/validator.h"
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  using namespace kiln::wasm;
+  Features F;
+  F.RelaxedSimd = true;
+  kiln::Expected<Module> M = decodeModule({Data, Size}, F);
+  if (!M) {
+    kiln::Error E = M.takeError();
+    (void)E.str(); // exercise the message formatting too
+    return 0;
+  }
+  kiln::Error E = validateModule(*M, F);
+  (void)E.str();
+  return 0;
+}
