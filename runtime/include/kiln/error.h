@@ -36,6 +36,7 @@ enum class ErrorKind : uint8_t {
   Io,          // a file could not be read or written
   Usage,       // wrong arguments to a command or API
   Link,        // an import could not be satisfied
+  Trap,        // a guest trapped (kiln/trap.h gives the code)
 };
 
 const char *errorKindName(ErrorKind K);
@@ -49,6 +50,7 @@ struct ErrorInfo {
   uint64_t Offset = NoOffset;   // byte offset in the input
   uint32_t FuncIndex = NoIndex; // Wasm function index (imports included)
   const char *Section = nullptr; // static string: "code", "type", ...
+  uint32_t TrapCode = 0;          // Kind == Trap: a kiln::TrapCode value
 };
 
 /// printf-style formatting into a std::string (GCC 12 has no std::format).
@@ -82,6 +84,13 @@ public:
     return E;
   }
 
+  /// A guest trap: `Code` is a kiln::TrapCode, `Message` its spec wording.
+  static Error trap(uint32_t Code, std::string Message) {
+    Error E = make(ErrorKind::Trap, std::move(Message));
+    E.Info->TrapCode = Code;
+    return E;
+  }
+
   /// True when this is a failure (LLVM's convention: `if (Error E = f())`).
   explicit operator bool() const { return Info != nullptr; }
 
@@ -90,6 +99,7 @@ public:
   uint64_t offset() const { return Info->Offset; }
   uint32_t funcIndex() const { return Info->FuncIndex; }
   const char *section() const { return Info->Section; }
+  uint32_t trapCode() const { return Info->TrapCode; }
 
   // Context is added as the error travels outward; the innermost (most
   // precise) value wins, so these only fill fields that are still empty.
@@ -168,6 +178,8 @@ inline const char *errorKindName(ErrorKind K) {
     return "usage";
   case ErrorKind::Link:
     return "link";
+  case ErrorKind::Trap:
+    return "trap";
   }
   return "unknown";
 }

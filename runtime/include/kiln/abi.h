@@ -1,0 +1,99 @@
+//===- kiln/abi.h - The native ABI between generated code and runtime -*- C++ -*-===//
+//
+// Defined once, for every target pointer size. The compiler computes field
+// offsets with these functions for the *target's* pointer size (a 64-bit
+// build machine compiling for ARMv7 must not use its own offsetof); the
+// runtime declares the real structs in runtime/src/vmcontext.h and checks
+// them against these offsets with static_asserts on every architecture.
+//
+// Calling convention of compiled functions (C calling convention):
+//   Wasm function:   Ret  f(VMContext *Callee, Params...)
+//     Multi-value results are returned as an LLVM struct; only generated code
+//     calls Wasm functions directly, so this never crosses into C++.
+//   Entry trampoline (one per function type, called by the runtime):
+//                    void entry_T(void *Code, VMContext *Callee, ValSlot *Args)
+//     Loads the parameters from Args[0..n), calls Code, stores the results to
+//     Args[0..m). Slots are 16 bytes, so v128 fits.
+//   Exit trampoline (one per function type, the code pointer of imported
+//   host functions):  Ret exit_T(VMContext *HostCtx, Params...)
+//     Stores the parameters to slots on its stack and calls
+//     Builtins[HostCall](HostCtx, Slots); reads the results back.
+//
+// Stack exhaustion: every function's prologue compares its frame address
+// with VMContext::StackLimit and traps (StackOverflow) below it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_ABI_H
+#define KILN_ABI_H
+
+#include <cstdint>
+
+namespace kiln::abi {
+
+/// Fields of VMContext, in layout order. MemoryBase is a pointer padded to 8
+/// bytes, MemorySize a u64 at offset 8; every later field is pointer-sized.
+enum class VMField : uint32_t {
+  MemoryBase,    // uint8_t *: memory 0's base (null if none)
+  MemorySize,    // uint64_t: memory 0's current size in bytes
+  StackLimit,    // uintptr_t: lowest frame address allowed
+  Builtins,      // void *const *: builtins.def table
+  ImportedFuncs, // ImportedFunc *: one per imported function
+  FuncRefs,      // FuncRefEntry **: one per function index (imports first)
+  Globals,       // GlobalCell **: one per global index (imports first)
+  Tables,        // TableDesc **: one per table index (imports first)
+  SigIds,        // const uint32_t *: canonical signature id per type index
+  Instance,      // opaque runtime pointer (the instance, or a host function)
+};
+
+constexpr uint32_t vmOffset(VMField F, unsigned PtrBytes) {
+  switch (F) {
+  case VMField::MemoryBase:
+    return 0;
+  case VMField::MemorySize:
+    return 8;
+  default:
+    return 16 + (uint32_t(F) - uint32_t(VMField::StackLimit)) * PtrBytes;
+  }
+}
+constexpr uint32_t vmContextSize(unsigned PtrBytes) {
+  return vmOffset(VMField::Instance, PtrBytes) + PtrBytes;
+}
+
+/// ImportedFunc { void *Code; VMContext *Ctx; }: the callee's code and the
+/// context to pass it (another instance's, or a host function's).
+constexpr uint32_t importedFuncCode(unsigned) { return 0; }
+constexpr uint32_t importedFuncCtx(unsigned P) { return P; }
+constexpr uint32_t importedFuncSize(unsigned P) { return 2 * P; }
+
+/// FuncRefEntry { void *Code; VMContext *Ctx; uint32_t SigId; }: what a
+/// funcref points at. Null funcref is a null pointer.
+constexpr uint32_t funcRefCode(unsigned) { return 0; }
+constexpr uint32_t funcRefCtx(unsigned P) { return P; }
+constexpr uint32_t funcRefSigId(unsigned P) { return 2 * P; }
+
+/// TableDesc { void **Elems; uint32_t Size; }: elements are FuncRefEntry*
+/// (funcref) or opaque host pointers (externref); null is 0.
+constexpr uint32_t tableElems(unsigned) { return 0; }
+constexpr uint32_t tableSize(unsigned P) { return P; }
+
+/// GlobalCell: 16 bytes, little-endian value (v128, or a pointer for refs).
+constexpr uint32_t GlobalCellBytes = 16;
+
+/// Slots of the entry/exit trampolines' argument array.
+constexpr uint32_t ValSlotBytes = 16;
+
+/// Guard mode reserves this much address space per memory: 4 GiB of index
+/// space plus 4 GiB for the largest static offset, so base + u32 index +
+/// u32 offset can never leave the reservation.
+constexpr uint64_t GuardReservationBytes = uint64_t(8) << 30;
+
+/// Names of the symbols the compiler gives generated functions. The runtime
+/// never looks symbols up (the artifact's function table holds offsets); the
+/// names exist for disassembly and profiling.
+inline constexpr const char *FuncSymbolPrefix = "kiln_f";
+inline constexpr const char *EntrySymbolPrefix = "kiln_entry_t";
+inline constexpr const char *ExitSymbolPrefix = "kiln_exit_t";
+
+} // namespace kiln::abi
+
+#endif // KILN_ABI_H

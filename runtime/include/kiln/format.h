@@ -1,0 +1,202 @@
+//===- kiln/format.h - The .kiln artifact format, version 1 -----*- C++ -*-===//
+//
+// The only contract between the compiler and the runtime. Each record is
+// described once, by a `fields(IO &, Record &)` function that both the
+// compiler's writer and the runtime's reader instantiate (format_io.h), so
+// the format is never written twice.
+//
+// File layout (all integers little-endian):
+//
+//   Preamble  (fixed 24 bytes, readable before anything is trusted)
+//     u8[8]  Magic "\x7fKILNART"
+//     u32    FormatVersion
+//     u8     Arch (kiln/target.h)        u8  MemoryMode
+//     u8     PointerBytes                u8  reserved (0)
+//     u32    SectionCount
+//     u32    reserved (0)
+//   Section table: SectionCount entries of
+//     u32 Id, u32 reserved (0), u64 Offset, u64 Size, u8[32] SHA-256 of the
+//     section's bytes
+//   Sections, in the order of the table, each 16-byte aligned
+//   Trailer: u8[32] SHA-256 of every byte before it
+//
+// The trailer covers the preamble and the section table, which carries each
+// section's digest, so every byte is covered and each is hashed once; a
+// corrupted section is named ("checksum mismatch at section code").
+//
+// Record fields use fixed-width integers, u32 lengths for vectors and
+// strings, and u8 for enums; the reader bounds every length by the bytes
+// that remain before allocating.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_FORMAT_H
+#define KILN_FORMAT_H
+
+#include "kiln/target.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kiln::format {
+
+inline constexpr uint8_t Magic[8] = {0x7f, 'K', 'I', 'L', 'N', 'A', 'R', 'T'};
+inline constexpr uint32_t FormatVersion = 1;
+inline constexpr uint32_t PreambleBytes = 24;
+inline constexpr uint32_t SectionEntryBytes = 56;
+inline constexpr uint32_t DigestBytes = 32;
+inline constexpr uint32_t SectionAlign = 16;
+inline constexpr uint32_t NoIndex = ~uint32_t(0);
+
+enum class SectionId : uint32_t {
+#define KILN_SECTION(Name, Id, Required) Name = Id,
+#include "kiln/sections.def"
+};
+
+using Digest = std::array<uint8_t, DigestBytes>;
+
+// --- Section payloads -------------------------------------------------------
+
+/// Target: what the code needs. PointerBytes and Arch repeat the preamble,
+/// which is what the loader reads before trusting anything.
+struct TargetRec {
+  std::string Triple;          // "x86_64-linux-gnu"
+  std::string Cpu;             // "x86-64-v2"
+  std::string Features;        // LLVM feature string
+  std::string CompilerVersion; // "kiln 0.1.0 (LLVM 19.1.7)"
+  Digest WasmSha256{};         // of the source .wasm
+  uint8_t OptLevel = 2;
+};
+
+/// Value types use the Wasm binary encoding (0x7f i32 ... 0x6f externref).
+struct FuncTypeRec {
+  std::vector<uint8_t> Params;
+  std::vector<uint8_t> Results;
+};
+
+struct LimitsRec {
+  uint64_t Min = 0;
+  uint8_t HasMax = 0;
+  uint64_t Max = 0;
+};
+
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
+
+struct ImportRec {
+  std::string Module;
+  std::string Field;
+  uint8_t Kind = 0;        // ExternKind
+  uint32_t TypeIndex = 0;  // Func
+  uint8_t ElemType = 0;    // Table: 0x70 / 0x6f
+  LimitsRec Lim;           // Table, Memory
+  uint8_t ValType = 0;     // Global
+  uint8_t Mutable = 0;     // Global
+};
+
+struct ExportRec {
+  std::string Name;
+  uint8_t Kind = 0; // ExternKind
+  uint32_t Index = 0;
+};
+
+struct TableRec {
+  uint8_t ElemType = 0x70;
+  LimitsRec Lim;
+};
+
+struct MemoryRec {
+  LimitsRec Lim; // pages
+};
+
+/// A Wasm 2.0 constant expression: exactly one instruction.
+enum class ConstKind : uint8_t {
+  I32 = 1, I64, F32, F64, V128, GlobalGet, RefNull, RefFunc
+};
+struct ConstExprRec {
+  uint8_t Kind = uint8_t(ConstKind::I32);
+  uint8_t Type = 0;     // RefNull: the reference type
+  uint32_t Index = 0;   // GlobalGet / RefFunc
+  std::array<uint8_t, 16> Bits{}; // little-endian constant
+};
+
+struct GlobalRec { // defined globals only
+  uint8_t ValType = 0;
+  uint8_t Mutable = 0;
+  ConstExprRec Init;
+};
+
+enum class SegmentMode : uint8_t { Active = 0, Passive = 1, Declarative = 2 };
+
+struct ElemRec {
+  uint8_t Mode = 0;     // SegmentMode
+  uint32_t Table = 0;
+  ConstExprRec Offset;  // Active
+  uint8_t ElemType = 0x70;
+  std::vector<ConstExprRec> Items;
+};
+
+struct DataRec {
+  uint8_t Mode = 0;     // SegmentMode (Active or Passive)
+  uint32_t Memory = 0;
+  ConstExprRec Offset;  // Active
+  std::vector<uint8_t> Bytes;
+};
+
+/// A defined function: its type and where its code is in the image.
+struct FunctionRec {
+  uint32_t TypeIndex = 0;
+  uint32_t CodeOffset = 0; // in the image
+  uint32_t CodeSize = 0;
+  uint32_t WasmOffset = 0; // of its body in the source .wasm (diagnostics)
+};
+
+/// Per function type: the trampolines that cross between C++ and Wasm.
+struct TrampolineRec {
+  uint32_t EntryOffset = 0; // entry_T, in the image
+  uint32_t ExitOffset = 0;  // exit_T, in the image
+};
+
+struct RelocRec {
+  uint32_t Offset = 0; // in the image
+  uint8_t Kind = 0;    // relocs.def
+  uint32_t Value = 0;  // image offset (Image*) or libcall index (Libcall*)
+};
+
+/// The code image: text (functions, trampolines, libcall stubs) first, then
+/// read-only data and libcall slots, at a page boundary so the loader can
+/// protect text as R+X and the rest as R. PC-relative references between
+/// the two are resolved already, so the image is mapped as one piece. A
+/// device whose pages are larger than PageAlign cannot load it.
+struct ImageRec {
+  uint32_t PageAlign = 4096;
+  uint32_t TextSize = 0;       // [0, TextSize) becomes R+X
+  uint32_t ReadOnlyOffset = 0; // [ReadOnlyOffset, size) becomes R; page aligned
+  std::vector<uint8_t> Bytes;
+};
+
+/// The whole artifact as the writer builds it and the reader returns it.
+struct Artifact {
+  Arch TargetArch = Arch::X86_64;
+  MemoryMode Mode = MemoryMode::Guard;
+  uint8_t PointerBytes = 8;
+
+  TargetRec Target;
+  std::vector<FuncTypeRec> Types;
+  std::vector<ImportRec> Imports;
+  std::vector<FunctionRec> Functions; // defined functions
+  std::vector<TableRec> Tables;       // defined tables
+  std::vector<MemoryRec> Memories;    // defined memories
+  std::vector<GlobalRec> Globals;     // defined globals
+  std::vector<ExportRec> Exports;
+  uint32_t Start = NoIndex;           // function index or NoIndex
+  std::vector<ElemRec> Elems;
+  std::vector<DataRec> Datas;
+  std::vector<TrampolineRec> Trampolines; // one per type
+  std::vector<RelocRec> Relocs;
+  ImageRec Image;
+};
+
+} // namespace kiln::format
+
+#endif // KILN_FORMAT_H
