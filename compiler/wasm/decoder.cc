@@ -506,6 +506,7 @@ Error Decoder::readFuncBody(Reader &R, FuncBody &Out) {
   uint32_t Runs = {};
   KILN_CHECK(B.readCount(Runs, 2));
   uint64_t Total = 0;
+  uint64_t LimitAt = NoOffset; // the run that crossed MaxFunctionLocals
   Out.Locals.reserve(Runs);
   for (uint32_t I = 0; I < Runs; ++I) {
     uint64_t At = B.offset();
@@ -514,16 +515,22 @@ Error Decoder::readFuncBody(Reader &R, FuncBody &Out) {
     Total += Run.Count;
     if (Total > UINT32_MAX)
       return Error::make(ErrorKind::Malformed, "too many locals").atOffset(At);
-    if (Total > MaxFunctionLocals)
-      return Error::make(ErrorKind::Limit,
-                         formatString("too many locals: %llu declared, the "
-                                      "limit is %u",
-                                      (unsigned long long)Total,
-                                      MaxFunctionLocals))
-          .atOffset(At);
+    if (Total > MaxFunctionLocals && LimitAt == NoOffset)
+      LimitAt = At;
     KILN_CHECK(readValType(B, Run.Type));
     Out.Locals.push_back(Run);
   }
+  // The implementation limit applies only once the declarations are known
+  // to be well formed: more than 2^32-1 locals, or a bad type in a later
+  // run, makes the module malformed, which outranks a limit. Only the small
+  // LocalRun vector (bounded by the body size) has been allocated so far.
+  if (LimitAt != NoOffset)
+    return Error::make(ErrorKind::Limit,
+                       formatString("too many locals: %llu declared, the "
+                                    "limit is %u",
+                                    (unsigned long long)Total,
+                                    MaxFunctionLocals))
+        .atOffset(LimitAt);
   Out.NumLocals = uint32_t(Total);
   Out.CodeStart = B.offset();
   Out.End = B.end();

@@ -523,6 +523,14 @@ Error FuncValidator::stepReference(const Instr &I) {
 }
 
 Error FuncValidator::stepMemory(const Instr &I) {
+  // memory.init and data.drop name data segments before the data section
+  // is seen, which is what the data count section exists for. Without it
+  // the module is malformed, which outranks any validation error here.
+  if ((I.Opcode == Op::MemoryInit || I.Opcode == Op::DataDrop) &&
+      !M.DataCount)
+    return Error::make(ErrorKind::Malformed, "data count section required")
+        .atOffset(I.Offset)
+        .inFunction(FuncIndex);
   if (I.Opcode != Op::DataDrop) // the one that touches no memory
     KILN_CHECK(checkMemory(I, 0));
   switch (I.Opcode) {
@@ -544,12 +552,6 @@ Error FuncValidator::stepMemory(const Instr &I) {
   default:
     KILN_UNREACHABLE("memory opcode without a rule");
   }
-  // memory.init and data.drop name data segments before the data section
-  // is seen, which is what the data count section exists for.
-  if (!M.DataCount)
-    return Error::make(ErrorKind::Malformed, "data count section required")
-        .atOffset(I.Offset)
-        .inFunction(FuncIndex);
   if (I.Index >= *M.DataCount)
     return fail(I, formatString("unknown data segment %u", I.Index));
   if (I.Opcode == Op::MemoryInit)

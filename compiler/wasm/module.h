@@ -34,9 +34,6 @@ struct ConstInstr {
   std::array<uint8_t, 16> Imm = {}; // little-endian bits of a constant
   uint32_t Index = 0;               // global.get / ref.func index
   ValType RefType = ValType::FuncRef; // ref.null's type
-
-  uint32_t i32() const;
-  uint64_t i64() const;
 };
 
 struct ConstExpr {

@@ -250,14 +250,19 @@ static Error bodyEndsInsideBlock(uint64_t End) {
 
 /// Decodes the rest of a body without validating it, tracking only block
 /// nesting (`Depth` open blocks, the function's own included), and returns
-/// the first encoding error, if any.
-static Error findMalformedRest(OpReader &Ops, size_t Depth) {
+/// the first encoding error, if any. Using a data index without a data count
+/// section is an encoding error too (the spec's decoder checks it).
+static Error findMalformedRest(const Module &M, OpReader &Ops, size_t Depth) {
   Instr I;
   while (!Ops.atEnd()) {
     KILN_CHECK(Ops.next(I));
     if (Depth == 0)
       return Error::make(ErrorKind::Malformed,
                          "operators remaining after end of function")
+          .atOffset(I.Offset);
+    if ((I.Opcode == Op::MemoryInit || I.Opcode == Op::DataDrop) &&
+        !M.DataCount)
+      return Error::make(ErrorKind::Malformed, "data count section required")
           .atOffset(I.Offset);
     if (I.Opcode == Op::Block || I.Opcode == Op::Loop || I.Opcode == Op::If)
       ++Depth;
@@ -288,8 +293,10 @@ Error validateFunction(const ModuleContext &Ctx, uint32_t FuncIndex,
         ++Depth;
       else if (I.Opcode == Op::End)
         --Depth;
-      if (Error M = findMalformedRest(Ops, Depth))
-        return std::move(M).inFunction(FuncIndex).inSection("code");
+      // A malformed error found by step() is already the first one.
+      if (E.kind() != ErrorKind::Malformed)
+        if (Error Mal = findMalformedRest(M, Ops, Depth))
+          return std::move(Mal).inFunction(FuncIndex).inSection("code");
       return std::move(E).inSection("code");
     }
   }
@@ -298,11 +305,37 @@ Error validateFunction(const ModuleContext &Ctx, uint32_t FuncIndex,
   return Error::success();
 }
 
+/// The first encoding error in the bodies of functions From.., if any.
+static Error findMalformedBodies(const Module &M, uint32_t From,
+                                 const Features &F) {
+  for (uint32_t I = From; I < M.Funcs.size(); ++I) {
+    const FuncBody &B = M.body(I);
+    Reader R = Reader(M.Bytes).window(B.CodeStart, B.End - B.CodeStart);
+    OpReader Ops(R, F);
+    if (Error E = findMalformedRest(M, Ops, 1))
+      return std::move(E).inFunction(I).inSection("code");
+  }
+  return Error::success();
+}
+
 Error validateModule(const Module &M, const Features &F) {
   ModuleContext Ctx(M);
-  KILN_CHECK(validateModuleFields(Ctx));
-  for (uint32_t I = M.NumImportedFuncs; I < M.Funcs.size(); ++I)
-    KILN_CHECK(validateFunction(Ctx, I, F));
+  // Decoding precedes validation in the spec, so when validation fails, an
+  // encoding error in a body not yet read is the module's real error. The
+  // bodies are only re-read on that failure path.
+  if (Error E = validateModuleFields(Ctx)) {
+    if (Error Mal = findMalformedBodies(M, M.NumImportedFuncs, F))
+      return Mal;
+    return E;
+  }
+  for (uint32_t I = M.NumImportedFuncs; I < M.Funcs.size(); ++I) {
+    if (Error E = validateFunction(Ctx, I, F)) {
+      if (E.kind() != ErrorKind::Malformed)
+        if (Error Mal = findMalformedBodies(M, I + 1, F))
+          return Mal;
+      return E;
+    }
+  }
   return Error::success();
 }
 

@@ -16,10 +16,19 @@ static void printWastHelp() {
       "Usage: kiln wast [OPTIONS] <FILE.json>...\n\n"
       "Make the JSON with ../shared/spec/convert.sh (e.g. 'convert.sh core "
       "OUT').\n"
-      "Prints one line per script and, last, 'N passed, N failed, N skipped'.\n"
-      "Text-format assert_malformed modules are skipped (Kiln reads binaries);\n"
-      "every skip is counted.\n\n"
+      "Every module is compiled, serialized, verified, loaded and run through\n"
+      "the same paths as 'kiln compile' and 'kiln run'. Prints one line per\n"
+      "script and, last, 'N passed, N failed, N skipped'. Text-format\n"
+      "assert_malformed modules are skipped (Kiln reads binaries); every skip\n"
+      "is counted.\n\n"
       "Options:\n%s"
+      "      --bounds-checks   Compile modules with explicit bounds checks\n"
+      "                        (default: the host target's mode, guard pages)\n"
+      "  -O0 | -O1 | -O2 | -O3 Optimization level for the modules (default "
+      "-O2)\n"
+      "      --validate-only   Only decode and validate: modules must validate,\n"
+      "                        malformed/invalid ones must be rejected, and\n"
+      "                        execution commands are skipped (and counted)\n"
       "  -v, --verbose         List every skip and every rejection whose "
       "reason\n"
       "                        differs from the suite's wording\n"
@@ -39,6 +48,19 @@ int wastMain(const std::vector<std::string> &Args) {
     }
     if (A == "-v" || A == "--verbose") {
       Opts.Verbose = true;
+      continue;
+    }
+    if (A == "--validate-only") {
+      Opts.ValidateOnly = true;
+      continue;
+    }
+    if (A == "--bounds-checks") {
+      Opts.Mode = MemoryMode::BoundsChecked;
+      continue;
+    }
+    if (A.size() == 3 && A[0] == '-' && A[1] == 'O' && A[2] >= '0' &&
+        A[2] <= '3') {
+      Opts.OptLevel = unsigned(A[2] - '0');
       continue;
     }
     if (A.rfind("-W", 0) == 0) {

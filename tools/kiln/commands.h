@@ -8,7 +8,10 @@
 namespace kiln::cli {
 
 int validateMain(const std::vector<std::string> &Args);
+int compileMain(const std::vector<std::string> &Args);
+int runMain(const std::vector<std::string> &Args);
 int wastMain(const std::vector<std::string> &Args);
+int inspectMain(const std::vector<std::string> &Args);
 
 } // namespace kiln::cli
 

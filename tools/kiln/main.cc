@@ -26,6 +26,11 @@ using namespace kiln::cli;
 #endif
 
 static const Subcommand Commands[] = {
+    {"compile", "Compile a WebAssembly module to a .kiln artifact",
+     KILN_COMPILER_COMMAND(compileMain)},
+    {"run", "Run an artifact (or a .wasm module) and call an export", runMain,
+     nullptr},
+    {"inspect", "Show what an artifact contains", inspectMain, nullptr},
     {"validate", "Decode and validate WebAssembly modules",
      KILN_COMPILER_COMMAND(validateMain)},
     {"wast", "Run WebAssembly spec test scripts (wast2json output)",

@@ -157,6 +157,11 @@ struct TrampolineRec {
   uint32_t ExitOffset = 0;  // exit_T, in the image
 };
 
+enum class RelocKind : uint8_t {
+#define KILN_RELOC(Name, Kind, Bytes) Name = Kind,
+#include "kiln/relocs.def"
+};
+
 struct RelocRec {
   uint32_t Offset = 0; // in the image
   uint8_t Kind = 0;    // relocs.def

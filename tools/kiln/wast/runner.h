@@ -1,14 +1,17 @@
 //===- tools/kiln/wast/runner.h - Runs spec test scripts --------*- C++ -*-===//
 //
 // Executes the commands of one wast2json script and counts passes, failures
-// and skips. Every command is accounted for: a command kind this build
-// cannot execute yet is counted as skipped and reported, never dropped.
+// and skips. Modules are compiled by the real compiler, serialized, verified
+// and loaded by the real runtime, linked against the "spectest" host module
+// and each other (register), and invoked through the embedding API.
+// Text-format modules (assert_malformed with a .wat) are the only skips.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_TOOLS_WAST_RUNNER_H
 #define KILN_TOOLS_WAST_RUNNER_H
 
 #include "compiler/wasm/features.h"
+#include "kiln/target.h"
 #include "tools/kiln/wast/script.h"
 
 #include <array>
@@ -18,7 +21,12 @@ namespace kiln::wast {
 
 struct RunOptions {
   wasm::Features Features;
-  bool Verbose = false; // list every failure and skip reason
+  MemoryMode Mode = MemoryMode::Guard;
+  unsigned OptLevel = 2;
+  bool Verbose = false; // list every skip and reason mismatch
+  /// Decode and validate only: module commands must validate, malformed and
+  /// invalid ones must be rejected, every execution command is skipped.
+  bool ValidateOnly = false;
 };
 
 struct RunResult {

@@ -1,0 +1,166 @@
+//===- compiler/codegen/compile.cc - .wasm to .kiln -----------------------===//
+
+#include "compiler/codegen/compile.h"
+
+#include "compiler/codegen/function_lowering.h"
+#include "compiler/codegen/module_info.h"
+#include "compiler/codegen/object_layout.h"
+#include "compiler/codegen/target.h"
+#include "compiler/codegen/trampolines.h"
+#include "compiler/wasm/decoder.h"
+#include "compiler/wasm/validator.h"
+#include "kiln/sha256.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+
+#include <memory>
+
+namespace kiln::codegen {
+
+static llvm::OptimizationLevel optLevel(unsigned L) {
+  switch (L) {
+  case 0:
+    return llvm::OptimizationLevel::O0;
+  case 1:
+    return llvm::OptimizationLevel::O1;
+  case 2:
+    return llvm::OptimizationLevel::O2;
+  default:
+    return llvm::OptimizationLevel::O3;
+  }
+}
+
+static llvm::CodeGenOptLevel codegenLevel(unsigned L) {
+  switch (L) {
+  case 0:
+    return llvm::CodeGenOptLevel::None;
+  case 1:
+    return llvm::CodeGenOptLevel::Less;
+  case 2:
+    return llvm::CodeGenOptLevel::Default;
+  default:
+    return llvm::CodeGenOptLevel::Aggressive;
+  }
+}
+
+static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L) {
+  llvm::LoopAnalysisManager LAM;
+  llvm::FunctionAnalysisManager FAM;
+  llvm::CGSCCAnalysisManager CGAM;
+  llvm::ModuleAnalysisManager MAM;
+  llvm::PassBuilder PB(&TM);
+  PB.registerModuleAnalyses(MAM);
+  PB.registerCGSCCAnalyses(CGAM);
+  PB.registerFunctionAnalyses(FAM);
+  PB.registerLoopAnalyses(LAM);
+  PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
+  llvm::ModulePassManager MPM =
+      L == 0 ? PB.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
+             : PB.buildPerModuleDefaultPipeline(optLevel(L));
+  MPM.run(LM, MAM);
+}
+
+static Expected<llvm::SmallVector<char, 0>> emitObject(llvm::Module &LM,
+                                                       llvm::TargetMachine &TM) {
+  llvm::SmallVector<char, 0> Buf;
+  llvm::raw_svector_ostream OS(Buf);
+  llvm::legacy::PassManager PM;
+  if (TM.addPassesToEmitFile(PM, OS, nullptr, llvm::CodeGenFileType::ObjectFile))
+    return Error::make(ErrorKind::Unsupported,
+                       "the target cannot emit object files");
+  PM.run(LM);
+  return Buf;
+}
+
+Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
+                                       const CompileOptions &Opts) {
+  Expected<TargetSelection> Target =
+      selectTarget(Opts.Triple, Opts.Cpu, Opts.Features);
+  if (!Target)
+    return Target.takeError();
+  MemoryMode Mode = Opts.Mode.value_or(Target->Desc->DefaultMode);
+  Arch A = Target->Desc->A;
+  if (Mode == MemoryMode::Guard && archPointerBytes(A) != 8)
+    return Error::make(ErrorKind::Usage,
+                       std::string("guard-page memory needs a 64-bit target; ") +
+                           Target->Desc->Name + " must use --bounds-checks");
+
+  Expected<wasm::Module> M = wasm::decodeModule(Wasm, Opts.WasmFeatures);
+  if (!M)
+    return M.takeError();
+  wasm::ModuleContext Ctx(*M);
+  KILN_CHECK(wasm::validateModuleFields(Ctx));
+
+  std::string LookupError;
+  const llvm::Target *T =
+      llvm::TargetRegistry::lookupTarget(Target->Desc->LlvmTriple, LookupError);
+  llvm::TargetOptions TO;
+  std::unique_ptr<llvm::TargetMachine> TM(T->createTargetMachine(
+      Target->Desc->LlvmTriple, Target->Cpu, Target->Features, TO,
+      llvm::Reloc::PIC_, llvm::CodeModel::Small, codegenLevel(Opts.OptLevel)));
+  if (!TM)
+    return Error::make(ErrorKind::Unsupported,
+                       "LLVM cannot create a target machine for " +
+                           std::string(Target->Desc->Name) + " / " +
+                           Target->Cpu);
+
+  llvm::LLVMContext LC;
+  llvm::Module LM("wasm", LC);
+  LM.setTargetTriple(Target->Desc->LlvmTriple);
+  LM.setDataLayout(TM->createDataLayout());
+  LoweringOptions LO;
+  LO.Mode = Mode;
+  LO.PtrBytes = archPointerBytes(A);
+  ModuleLowering ML(*M, LC, LM, LO);
+  for (uint32_t I = M->NumImportedFuncs; I < M->Funcs.size(); ++I)
+    KILN_CHECK(FunctionLowering(ML, Ctx, Opts.WasmFeatures, I).run());
+  emitTrampolines(ML);
+
+  for (llvm::Function &F : LM) {
+    if (F.isDeclaration())
+      continue;
+    F.addFnAttr(llvm::Attribute::NoUnwind);
+    F.addFnAttr("target-cpu", Target->Cpu);
+    if (!Target->Features.empty())
+      F.addFnAttr("target-features", Target->Features);
+  }
+  std::string VerifyMsg;
+  llvm::raw_string_ostream VOS(VerifyMsg);
+  if (llvm::verifyModule(LM, &VOS))
+    return Error::make(ErrorKind::Unsupported,
+                       "internal compiler error: invalid IR: " + VOS.str());
+  optimize(LM, *TM, Opts.OptLevel);
+  if (Opts.DumpIr)
+    LM.print(llvm::errs(), nullptr);
+
+  Expected<llvm::SmallVector<char, 0>> Obj = emitObject(LM, *TM);
+  if (!Obj)
+    return Obj.takeError();
+  Expected<LaidOutImage> Image = layOutObject(
+      llvm::MemoryBufferRef(llvm::StringRef(Obj->data(), Obj->size()), "wasm.o"),
+      A, 4096);
+  if (!Image)
+    return Image.takeError();
+
+  format::Artifact Art;
+  Art.TargetArch = A;
+  Art.Mode = Mode;
+  Art.PointerBytes = uint8_t(archPointerBytes(A));
+  Art.Target.Triple = Target->Desc->Name;
+  Art.Target.Cpu = Target->Cpu;
+  Art.Target.Features = Target->Features;
+  Art.Target.CompilerVersion =
+      std::string("kiln " KILN_VERSION " (LLVM ") + llvmVersion() + ")";
+  Art.Target.WasmSha256 = sha256(Wasm);
+  Art.Target.OptLevel = uint8_t(Opts.OptLevel);
+  KILN_CHECK(describeModule(*M, *Image, Art));
+  return Art;
+}
+
+} // namespace kiln::codegen

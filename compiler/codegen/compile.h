@@ -1,0 +1,38 @@
+//===- compiler/codegen/compile.h - .wasm to .kiln --------------*- C++ -*-===//
+//
+// The compiler's entry point: decode, validate and lower every function,
+// optimize, generate code for the target, lay the object out as a code image
+// and describe the module for the runtime. The result is an in-memory
+// format::Artifact; compiler/artifact/writer.h serializes it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_CODEGEN_COMPILE_H
+#define KILN_CODEGEN_COMPILE_H
+
+#include "compiler/wasm/features.h"
+#include "kiln/error.h"
+#include "kiln/format.h"
+#include "kiln/target.h"
+
+#include <optional>
+#include <span>
+#include <string>
+
+namespace kiln::codegen {
+
+struct CompileOptions {
+  std::string Triple;   // empty: the host
+  std::string Cpu;      // empty: the target's baseline
+  std::string Features; // LLVM feature string
+  unsigned OptLevel = 2;
+  std::optional<MemoryMode> Mode; // empty: the target's default
+  wasm::Features WasmFeatures;
+  bool DumpIr = false;  // print the optimized IR to stderr
+};
+
+Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
+                                       const CompileOptions &Opts);
+
+} // namespace kiln::codegen
+
+#endif // KILN_CODEGEN_COMPILE_H

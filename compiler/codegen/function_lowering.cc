@@ -1,0 +1,220 @@
+//===- compiler/codegen/function_lowering.cc - One Wasm function ----------===//
+
+#include "compiler/codegen/function_lowering.h"
+
+#include "llvm/IR/Intrinsics.h"
+
+namespace kiln::codegen {
+
+using wasm::Op;
+using wasm::OpCategory;
+
+FunctionLowering::FunctionLowering(ModuleLowering &ML,
+                                   const wasm::ModuleContext &Ctx,
+                                   const wasm::Features &F, uint32_t FuncIndex)
+    : ML(ML), M(ML.wasm()), Ctx(Ctx), F(F), FuncIndex(FuncIndex),
+      Fn(ML.function(FuncIndex)), C(ML.context()), B(C), Numeric(B, *this),
+      Validator(Ctx, FuncIndex) {}
+
+llvm::BasicBlock *FunctionLowering::newBlock(const char *Name) {
+  return llvm::BasicBlock::Create(C, Name, Fn);
+}
+
+std::vector<llvm::Value *> FunctionLowering::popN(size_t N) {
+  std::vector<llvm::Value *> Vs(Stack.end() - N, Stack.end());
+  Stack.resize(Stack.size() - N);
+  return Vs;
+}
+
+void FunctionLowering::trapIf(llvm::Value *Cond, TrapCode Code) {
+  llvm::BasicBlock *Trap = newBlock("trap");
+  llvm::BasicBlock *Cont = newBlock("cont");
+  B.CreateCondBr(Cond, Trap, Cont, ML.coldWeights());
+  B.SetInsertPoint(Trap);
+  callBuiltin(BuiltinId::Trap,
+              {B.getInt32(uint32_t(Code)), B.getInt32(CurrentOffset)});
+  B.CreateUnreachable();
+  B.SetInsertPoint(Cont);
+}
+
+llvm::Value *FunctionLowering::callBuiltin(BuiltinId Id,
+                                           std::vector<llvm::Value *> Args) {
+  Args.insert(Args.begin(), Vmctx);
+  llvm::CallInst *Call =
+      B.CreateCall(ML.builtinType(Id), ML.builtin(B, Vmctx, Id), Args);
+  if (Id == BuiltinId::Trap) {
+    Call->setDoesNotReturn();
+    Call->setCallingConv(llvm::CallingConv::C);
+  }
+  return Call;
+}
+
+void FunctionLowering::emitStackCheck() {
+  // Deterministic stack exhaustion: compare this frame's stack pointer with
+  // the limit the runtime set for the current call, instead of running into
+  // the native stack's guard page.
+  llvm::Value *Sp = B.CreateIntrinsic(llvm::Intrinsic::stacksave,
+                                      {ML.ptrTy()}, {});
+  llvm::LoadInst *Limit = B.CreateAlignedLoad(
+      ML.intPtrTy(), ML.fieldAddr(B, Vmctx, abi::VMField::StackLimit),
+      llvm::Align(ML.options().PtrBytes));
+  ML.tagVmctx(Limit);
+  trapIf(B.CreateICmpULT(B.CreatePtrToInt(Sp, ML.intPtrTy()), Limit),
+         TrapCode::StackOverflow);
+}
+
+Error FunctionLowering::run() {
+  const wasm::FuncType &T = M.funcType(FuncIndex);
+  const wasm::FuncBody &Body = M.body(FuncIndex);
+  B.SetInsertPoint(newBlock("entry"));
+  Vmctx = Fn->getArg(0);
+  Fn->getArg(0)->setName("vmctx");
+
+  // Locals live in allocas; SROA/mem2reg turn them into SSA values.
+  for (wasm::ValType P : T.Params)
+    LocalTypes.push_back(ML.type(P));
+  for (const wasm::LocalRun &Run : Body.Locals)
+    LocalTypes.insert(LocalTypes.end(), Run.Count, ML.type(Run.Type));
+  for (size_t I = 0; I < LocalTypes.size(); ++I) {
+    llvm::AllocaInst *A = B.CreateAlloca(LocalTypes[I]);
+    Locals.push_back(A);
+    B.CreateStore(I < T.Params.size()
+                      ? static_cast<llvm::Value *>(Fn->getArg(unsigned(I) + 1))
+                      : llvm::Constant::getNullValue(LocalTypes[I]),
+                  A);
+  }
+  emitStackCheck();
+
+  Frame Func;
+  Func.Kind = Op::Nop;
+  Func.Results = T.Results;
+  Func.Merge = newBlock("return");
+  {
+    llvm::IRBuilder<> PB(Func.Merge);
+    for (wasm::ValType R : T.Results)
+      Func.MergePhis.push_back(PB.CreatePHI(ML.type(R), 2));
+  }
+  Frames.push_back(std::move(Func));
+
+  wasm::Reader R = wasm::Reader(M.Bytes).window(Body.CodeStart,
+                                                Body.End - Body.CodeStart);
+  wasm::OpReader Ops(R, F);
+  wasm::Instr I;
+  while (!Ops.atEnd()) {
+    if (Error E = Ops.next(I))
+      return std::move(E).inFunction(FuncIndex).inSection("code");
+    if (Error E = Validator.step(I))
+      return std::move(E).inSection("code");
+    CurrentOffset = uint32_t(I.Offset);
+    if (Error E = Live ? lower(I) : (lowerDead(I), Error::success()))
+      return std::move(E).atOffset(I.Offset).inFunction(FuncIndex);
+  }
+  if (!Validator.done())
+    return Error::make(ErrorKind::Malformed,
+                       "END opcode expected: the body ends inside a block")
+        .atOffset(Body.End)
+        .inFunction(FuncIndex)
+        .inSection("code");
+  return Error::success();
+}
+
+void FunctionLowering::lowerDead(const wasm::Instr &I) {
+  switch (I.Opcode) {
+  case Op::Block:
+  case Op::Loop:
+  case Op::If: {
+    Frame Dead;
+    Dead.Kind = I.Opcode;
+    Dead.Live = false;
+    Dead.Height = Stack.size();
+    Frames.push_back(std::move(Dead));
+    return;
+  }
+  case Op::Else:
+    if (Frames.back().Live)
+      lowerElse();
+    return;
+  case Op::End:
+    if (Frames.back().Live)
+      closeFrame();
+    else
+      Frames.pop_back();
+    return;
+  default:
+    return; // dead code: validated, not emitted
+  }
+}
+
+Error FunctionLowering::lower(const wasm::Instr &I) {
+  const wasm::OpInfo &Info = wasm::opInfo(I.Opcode);
+  switch (Info.Category) {
+  case OpCategory::Control:
+    lowerControl(I);
+    return Error::success();
+  case OpCategory::Call:
+    lowerCall(I);
+    return Error::success();
+  case OpCategory::Parametric:
+    lowerParametric(I);
+    return Error::success();
+  case OpCategory::Variable:
+    lowerVariable(I);
+    return Error::success();
+  case OpCategory::Table:
+    lowerTable(I);
+    return Error::success();
+  case OpCategory::Reference:
+    lowerReference(I);
+    return Error::success();
+  case OpCategory::Memory:
+    lowerMemoryOp(I);
+    return Error::success();
+  case OpCategory::Load:
+    lowerLoad(I);
+    return Error::success();
+  case OpCategory::Store:
+    lowerStore(I);
+    return Error::success();
+  case OpCategory::Const:
+    lowerConst(I);
+    return Error::success();
+  case OpCategory::Unary:
+  case OpCategory::Test:
+  case OpCategory::Convert: {
+    llvm::Value *X = pop();
+    push(Numeric.lowerUnary(I.Opcode, X));
+    return Error::success();
+  }
+  case OpCategory::Binary:
+  case OpCategory::Compare: {
+    llvm::Value *Y = pop();
+    llvm::Value *X = pop();
+    push(Numeric.lowerBinary(I.Opcode, X, Y));
+    return Error::success();
+  }
+  case OpCategory::SimdLoad:
+  case OpCategory::SimdStore:
+  case OpCategory::SimdLoadLane:
+  case OpCategory::SimdStoreLane:
+  case OpCategory::SimdConst:
+  case OpCategory::SimdShuffle:
+  case OpCategory::SimdSwizzle:
+  case OpCategory::SimdSplat:
+  case OpCategory::SimdExtractLane:
+  case OpCategory::SimdReplaceLane:
+  case OpCategory::SimdCompare:
+  case OpCategory::SimdBitwise:
+  case OpCategory::SimdTest:
+  case OpCategory::SimdShift:
+  case OpCategory::SimdUnary:
+  case OpCategory::SimdBinary:
+  case OpCategory::SimdConvert:
+  case OpCategory::SimdRelaxed:
+    return Error::make(ErrorKind::Unsupported,
+                       formatString("%s: SIMD is not lowered yet",
+                                    wasm::opName(I.Opcode)));
+  }
+  KILN_UNREACHABLE("unhandled opcode category");
+}
+
+} // namespace kiln::codegen

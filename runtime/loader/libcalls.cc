@@ -1,0 +1,65 @@
+//===- runtime/loader/libcalls.cc - Addresses of the libcalls -------------===//
+//
+// Built from libcalls.def with switches rather than a table: there is no
+// static data to initialize (no static constructors in libkiln), and a
+// duplicated index in the .def is a duplicate case label, i.e. a build error.
+// The routines are the C library's own (`::memcpy`, `::ceilf`, ...), the
+// same ones LLVM assumed when it emitted calls to them.
+//
+// libcalls.def has no signature column, so `&::Name` must name exactly one
+// function. That holds with <cmath>/<cstring>, which declare the C functions
+// alone in the global namespace (their C++ overloads live in std::); the C++
+// <math.h> wrapper would add `using std::ceil;` and make `&::ceil` ambiguous,
+// so it must not be included here. Getting this wrong fails the build, never
+// picks the wrong overload.
+//
+//===----------------------------------------------------------------------===//
+
+#include "loader/libcalls.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace kiln::loader {
+
+static constexpr uint32_t NumRows = 0
+#define KILN_LIBCALL(Name, Index) +1
+#include "kiln/libcalls.def"
+    ;
+
+// Indices must be exactly 0..NumRows-1 so a bound check is the whole check;
+// together with the switch's duplicate-case error this proves it.
+static constexpr bool indicesAreDense() {
+  uint32_t Max = 0;
+#define KILN_LIBCALL(Name, Index) Max = Max > (Index) ? Max : (Index);
+#include "kiln/libcalls.def"
+  return Max + 1 == NumRows;
+}
+static_assert(indicesAreDense(), "libcalls.def indices must be 0..N-1");
+
+uint32_t numLibcalls() { return NumRows; }
+
+void *libcallAddress(uint32_t Index) {
+  // A function's address as a data pointer: conditionally supported in ISO
+  // C++, and exactly what the image's pointer slots hold on every target
+  // Kiln runs on (POSIX requires it for dlsym).
+  switch (Index) {
+#define KILN_LIBCALL(Name, Index)                                              \
+  case Index:                                                                  \
+    return reinterpret_cast<void *>(&::Name);
+#include "kiln/libcalls.def"
+  }
+  return nullptr;
+}
+
+const char *libcallName(uint32_t Index) {
+  switch (Index) {
+#define KILN_LIBCALL(Name, Index)                                              \
+  case Index:                                                                  \
+    return #Name;
+#include "kiln/libcalls.def"
+  }
+  return nullptr;
+}
+
+} // namespace kiln::loader

@@ -1,0 +1,1007 @@
+//===- runtime/loader/verify.cc - Check an artifact before trusting it ----===//
+//
+//                    *** SUBTLE: CRITICAL TO THE SANDBOX ***
+//
+// This file decides whether the runtime trusts a .kiln file: the file holds
+// native code that will run in this process, plus every index and offset the
+// loader and the instantiation code will follow. Nothing after this step
+// checks them again, so a check missing here is an out-of-bounds write or a
+// jump to an arbitrary address later. Changes need two reviews, and every
+// new refusal needs a test named after it (tests/unit/artifact_test.cc),
+// including the exhaustive byte-flip and truncation tests staying green.
+//
+// What the checks do and do not give. The checksums and the compatibility
+// checks (architecture, pointer size, memory mode, page size) stop damaged,
+// truncated and wrong-target files. The structural checks make the loader
+// robust: no index, offset or length below is used unchecked, whatever the
+// bytes say, so even a file with valid checksums and nonsense contents is
+// refused rather than followed. They cannot prove the machine code itself
+// safe: an artifact is as trustworthy as the compiler that produced it and
+// the channel that delivered it (sign it if that channel is hostile).
+//
+// The order is fixed and cheap-first: size, magic, format version, arch,
+// pointer size, memory mode, section table, section digests, trailer digest,
+// zero padding, parsing, then semantic checks. Every refusal names the byte
+// offset of the field or record at fault and, past the table, the section.
+//
+// All arithmetic on file-supplied numbers is done in uint64_t on values that
+// are at most 32 bits wide, or written as `Off > Size || Len > Size - Off`,
+// so that nothing wraps around (STYLE.md section 3).
+//
+//===----------------------------------------------------------------------===//
+
+#include "loader/verify.h"
+
+#include "loader/libcalls.h"
+
+#include "kiln/format_io.h"
+#include "kiln/sha256.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kiln::loader {
+
+using namespace kiln::format;
+// kiln/runtime.h has an API-level ExternKind and error.h a NoIndex; here
+// they always mean the artifact's.
+using format::ExternKind;
+using format::NoIndex;
+
+//===----------------------------------------------------------------------===//
+// Tables generated from the .def files
+//===----------------------------------------------------------------------===//
+
+static constexpr SectionId SectionOrder[] = {
+#define KILN_SECTION(Name, Id, Required) SectionId::Name,
+#include "kiln/sections.def"
+};
+static constexpr uint32_t NumSections =
+    sizeof(SectionOrder) / sizeof(SectionOrder[0]);
+
+static constexpr size_t sectionIndex(SectionId Id) {
+  for (size_t I = 0; I < NumSections; ++I)
+    if (SectionOrder[I] == Id)
+      return I;
+  return NumSections;
+}
+
+static bool isKnownSectionId(uint32_t Id) {
+  switch (SectionId(Id)) {
+#define KILN_SECTION(Name, Num, Required) case SectionId::Name:
+#include "kiln/sections.def"
+    return true;
+  }
+  return false;
+}
+
+/// Bytes a relocation writes, or 0 for a kind relocs.def does not list.
+static unsigned relocBytes(uint8_t Kind) {
+  switch (RelocKind(Kind)) {
+#define KILN_RELOC(Name, Num, Bytes)                                           \
+  case RelocKind::Name:                                                        \
+    return Bytes;
+#include "kiln/relocs.def"
+  }
+  return 0;
+}
+
+static const char *relocName(uint8_t Kind) {
+  switch (RelocKind(Kind)) {
+#define KILN_RELOC(Name, Num, Bytes)                                           \
+  case RelocKind::Name:                                                        \
+    return #Name;
+#include "kiln/relocs.def"
+  }
+  return "unknown";
+}
+
+static bool isImageReloc(RelocKind K) {
+  switch (K) {
+  case RelocKind::ImageAbs64:
+  case RelocKind::ImageAbs32:
+    return true;
+  case RelocKind::LibcallAbs64:
+  case RelocKind::LibcallAbs32:
+    return false;
+  }
+  KILN_UNREACHABLE("relocation kind checked before");
+}
+
+static bool isKnownArch(uint8_t A) {
+  switch (Arch(A)) {
+  case Arch::X86_64:
+  case Arch::AArch64:
+  case Arch::Arm:
+  case Arch::RiscV64:
+    return true;
+  }
+  return false;
+}
+
+static bool isKnownMemoryMode(uint8_t M) {
+  switch (MemoryMode(M)) {
+  case MemoryMode::Guard:
+  case MemoryMode::BoundsChecked:
+    return true;
+  }
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Small helpers
+//===----------------------------------------------------------------------===//
+
+static Error refuse(uint64_t Offset, std::string Message) {
+  return Error::make(ErrorKind::Refused, std::move(Message)).atOffset(Offset);
+}
+
+static uint32_t read32(std::span<const uint8_t> B, size_t At) {
+  return uint32_t(B[At]) | uint32_t(B[At + 1]) << 8 |
+         uint32_t(B[At + 2]) << 16 | uint32_t(B[At + 3]) << 24;
+}
+
+static uint64_t read64(std::span<const uint8_t> B, size_t At) {
+  return uint64_t(read32(B, At)) | uint64_t(read32(B, At + 4)) << 32;
+}
+
+static unsigned long long ull(uint64_t V) { return V; }
+
+/// Names from the file go into messages; keep control bytes and the like
+/// out of the user's terminal.
+static std::string escaped(const std::string &S) {
+  std::string Out;
+  for (unsigned char C : S) {
+    if (C >= 0x20 && C < 0x7f && C != '\'' && C != '\\')
+      Out += char(C);
+    else
+      Out += formatString("\\x%02x", C);
+  }
+  return Out;
+}
+
+static std::string quoted(const std::string &S) {
+  return "'" + escaped(S) + "'";
+}
+
+static bool isValType(uint8_t T) {
+  switch (T) {
+  case 0x7f: // i32
+  case 0x7e: // i64
+  case 0x7d: // f32
+  case 0x7c: // f64
+  case 0x7b: // v128
+  case 0x70: // funcref
+  case 0x6f: // externref
+    return true;
+  default:
+    return false;
+  }
+}
+
+static bool isRefType(uint8_t T) { return T == 0x70 || T == 0x6f; }
+
+static const char *valTypeName(uint8_t T) {
+  switch (T) {
+  case 0x7f:
+    return "i32";
+  case 0x7e:
+    return "i64";
+  case 0x7d:
+    return "f32";
+  case 0x7c:
+    return "f64";
+  case 0x7b:
+    return "v128";
+  case 0x70:
+    return "funcref";
+  case 0x6f:
+    return "externref";
+  default:
+    return "invalid";
+  }
+}
+
+static const char *externKindName(uint8_t K) {
+  switch (ExternKind(K)) {
+  case ExternKind::Func:
+    return "function";
+  case ExternKind::Table:
+    return "table";
+  case ExternKind::Memory:
+    return "memory";
+  case ExternKind::Global:
+    return "global";
+  }
+  return "unknown";
+}
+
+static const char *externKindPlural(uint8_t K) {
+  switch (ExternKind(K)) {
+  case ExternKind::Func:
+    return "functions";
+  case ExternKind::Table:
+    return "tables";
+  case ExternKind::Memory:
+    return "memories";
+  case ExternKind::Global:
+    return "globals";
+  }
+  return "unknown";
+}
+
+static bool isKnownExternKind(uint8_t K) {
+  return K <= uint8_t(ExternKind::Global);
+}
+
+//===----------------------------------------------------------------------===//
+// Parsing
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Reads like ByteReader and remembers where each top-level record of a
+/// vector section starts, so semantic refusals can point at the record.
+/// It goes through format::sectionFields like the writer, so the section
+/// layout is still described only once.
+class RecordingReader {
+public:
+  RecordingReader(ByteReader &R, std::vector<size_t> &Starts)
+      : R(R), Starts(Starts) {}
+
+  void u8(uint8_t &V) { R.u8(V); }
+  void u32(uint32_t &V) { R.u32(V); }
+  void u64(uint64_t &V) { R.u64(V); }
+  template <size_t N> void bytes(std::array<uint8_t, N> &A) { R.bytes(A); }
+  void str(std::string &S) { R.str(S); }
+  void blob(std::vector<uint8_t> &B) { R.blob(B); }
+  template <typename T, typename Fn> void vec(std::vector<T> &V, Fn F) {
+    bool TopLevel = Depth == 0;
+    ++Depth;
+    R.vec(V, [&](T &E) {
+      if (TopLevel)
+        Starts.push_back(R.offset());
+      F(E);
+    });
+    --Depth;
+  }
+
+private:
+  ByteReader &R;
+  std::vector<size_t> &Starts;
+  unsigned Depth = 0;
+};
+
+/// Where each section and each of its records starts in the file.
+struct Layout {
+  std::array<uint64_t, NumSections> SectionAt{};
+  std::array<std::vector<size_t>, NumSections> RecordAt;
+
+  uint64_t section(SectionId Id) const { return SectionAt[sectionIndex(Id)]; }
+  uint64_t record(SectionId Id, size_t I) const {
+    const std::vector<size_t> &R = RecordAt[sectionIndex(Id)];
+    return I < R.size() ? R[I] : section(Id);
+  }
+};
+
+/// The semantic checks: everything the loader and instantiation will index
+/// with, checked against what it indexes.
+class Checker {
+public:
+  Checker(const Artifact &A, const Layout &L) : A(A), L(L) {}
+  Error run();
+
+private:
+  Error fail(SectionId Id, size_t Record, std::string Message) const {
+    return refuse(L.record(Id, Record), std::move(Message))
+        .inSection(sectionName(Id));
+  }
+  Error failAt(SectionId Id, uint64_t Offset, std::string Message) const {
+    return refuse(Offset, std::move(Message)).inSection(sectionName(Id));
+  }
+
+  Error checkTypes();
+  Error checkImports();
+  Error checkLimits(const LimitsRec &Lim, bool IsMemory, SectionId Id,
+                    size_t Record, const std::string &What) const;
+  Error checkFunctionTypes();
+  Error checkTables();
+  Error checkMemories();
+  Error checkGlobals();
+  Error checkImage();
+  Error checkFunctionCode();
+  Error checkTrampolines();
+  Error checkRelocs();
+  Error checkExports();
+  Error checkStart();
+  Error checkElems();
+  Error checkDatas();
+  Error checkConst(const ConstExprRec &C, uint8_t Want, SectionId Id,
+                   size_t Record, const std::string &What) const;
+
+  uint64_t numFuncs() const { return ImportedFuncs + A.Functions.size(); }
+  uint64_t numTables() const { return TableTypes.size(); }
+  uint64_t numMemories() const { return ImportedMemories + A.Memories.size(); }
+  uint64_t numGlobals() const { return ImportedGlobals + A.Globals.size(); }
+  /// Type index of function `F` of the function index space (in range).
+  uint32_t funcType(uint64_t F) const {
+    return F < ImportedFuncs ? FuncImports[F]->TypeIndex
+                             : A.Functions[F - ImportedFuncs].TypeIndex;
+  }
+
+  const Artifact &A;
+  const Layout &L;
+  uint64_t ImportedFuncs = 0, ImportedMemories = 0, ImportedGlobals = 0;
+  std::vector<const ImportRec *> FuncImports;   // imported functions
+  std::vector<const ImportRec *> GlobalImports; // imported globals
+  std::vector<uint8_t> TableTypes;              // imported, then defined
+};
+
+} // namespace
+
+Error Checker::run() {
+  KILN_CHECK(checkTypes());
+  KILN_CHECK(checkImports());
+  KILN_CHECK(checkFunctionTypes());
+  KILN_CHECK(checkTables());
+  KILN_CHECK(checkMemories());
+  KILN_CHECK(checkGlobals());
+  KILN_CHECK(checkImage());
+  KILN_CHECK(checkFunctionCode());
+  KILN_CHECK(checkTrampolines());
+  KILN_CHECK(checkRelocs());
+  KILN_CHECK(checkExports());
+  KILN_CHECK(checkStart());
+  KILN_CHECK(checkElems());
+  KILN_CHECK(checkDatas());
+  return Error::success();
+}
+
+Error Checker::checkTypes() {
+  for (size_t I = 0; I < A.Types.size(); ++I) {
+    for (const std::vector<uint8_t> *List :
+         {&A.Types[I].Params, &A.Types[I].Results})
+      for (uint8_t T : *List)
+        if (!isValType(T))
+          return fail(
+              SectionId::Types, I,
+              formatString("type %zu: invalid value type 0x%02x", I, T));
+  }
+  return Error::success();
+}
+
+Error Checker::checkLimits(const LimitsRec &Lim, bool IsMemory, SectionId Id,
+                           size_t Record, const std::string &What) const {
+  if (Lim.HasMax > 1)
+    return fail(
+        Id, Record,
+        formatString("%s: invalid limits flag %u", What.c_str(), Lim.HasMax));
+  // Memory32 sizes are in 64 KiB pages up to 4 GiB, table sizes are u32;
+  // the instantiation code multiplies and allocates with these.
+  uint64_t Bound = IsMemory ? 65536 : 0xffffffffu;
+  const char *Unit = IsMemory ? "pages" : "elements";
+  if (Lim.Min > Bound)
+    return fail(Id, Record,
+                formatString("%s: minimum %llu %s exceeds the limit of %llu",
+                             What.c_str(), ull(Lim.Min), Unit, ull(Bound)));
+  if (!Lim.HasMax)
+    return Error::success();
+  if (Lim.Max > Bound)
+    return fail(Id, Record,
+                formatString("%s: maximum %llu %s exceeds the limit of %llu",
+                             What.c_str(), ull(Lim.Max), Unit, ull(Bound)));
+  if (Lim.Min > Lim.Max)
+    return fail(Id, Record,
+                formatString("%s: minimum %llu is greater than maximum %llu",
+                             What.c_str(), ull(Lim.Min), ull(Lim.Max)));
+  return Error::success();
+}
+
+Error Checker::checkImports() {
+  for (size_t I = 0; I < A.Imports.size(); ++I) {
+    const ImportRec &Imp = A.Imports[I];
+    std::string What =
+        formatString("import %zu (%s.%s)", I, escaped(Imp.Module).c_str(),
+                     escaped(Imp.Field).c_str());
+    if (!isKnownExternKind(Imp.Kind))
+      return fail(
+          SectionId::Imports, I,
+          formatString("%s: invalid import kind %u", What.c_str(), Imp.Kind));
+    switch (ExternKind(Imp.Kind)) {
+    case ExternKind::Func:
+      if (Imp.TypeIndex >= A.Types.size())
+        return fail(SectionId::Imports, I,
+                    formatString("%s: type index %u out of range (%zu types)",
+                                 What.c_str(), Imp.TypeIndex, A.Types.size()));
+      ++ImportedFuncs;
+      FuncImports.push_back(&Imp);
+      break;
+    case ExternKind::Table:
+      if (!isRefType(Imp.ElemType))
+        return fail(SectionId::Imports, I,
+                    formatString("%s: invalid table element type 0x%02x",
+                                 What.c_str(), Imp.ElemType));
+      KILN_CHECK(checkLimits(Imp.Lim, false, SectionId::Imports, I, What));
+      TableTypes.push_back(Imp.ElemType);
+      break;
+    case ExternKind::Memory:
+      KILN_CHECK(checkLimits(Imp.Lim, true, SectionId::Imports, I, What));
+      ++ImportedMemories;
+      break;
+    case ExternKind::Global:
+      if (!isValType(Imp.ValType))
+        return fail(SectionId::Imports, I,
+                    formatString("%s: invalid value type 0x%02x", What.c_str(),
+                                 Imp.ValType));
+      if (Imp.Mutable > 1)
+        return fail(SectionId::Imports, I,
+                    formatString("%s: invalid mutability flag %u", What.c_str(),
+                                 Imp.Mutable));
+      ++ImportedGlobals;
+      GlobalImports.push_back(&Imp);
+      break;
+    }
+  }
+  return Error::success();
+}
+
+Error Checker::checkFunctionTypes() {
+  for (size_t I = 0; I < A.Functions.size(); ++I)
+    if (A.Functions[I].TypeIndex >= A.Types.size())
+      return fail(SectionId::Functions, I,
+                  formatString("function %llu: type index %u out of range "
+                               "(%zu types)",
+                               ull(ImportedFuncs + I), A.Functions[I].TypeIndex,
+                               A.Types.size()))
+          .inFunction(uint32_t(ImportedFuncs + I));
+  return Error::success();
+}
+
+Error Checker::checkTables() {
+  for (size_t I = 0; I < A.Tables.size(); ++I) {
+    std::string What = formatString("table %zu", TableTypes.size());
+    if (!isRefType(A.Tables[I].ElemType))
+      return fail(SectionId::Tables, I,
+                  formatString("%s: invalid element type 0x%02x", What.c_str(),
+                               A.Tables[I].ElemType));
+    KILN_CHECK(checkLimits(A.Tables[I].Lim, false, SectionId::Tables, I, What));
+    TableTypes.push_back(A.Tables[I].ElemType);
+  }
+  return Error::success();
+}
+
+Error Checker::checkMemories() {
+  for (size_t I = 0; I < A.Memories.size(); ++I) {
+    uint64_t Index = ImportedMemories + I;
+    // Wasm 2.0 allows one memory; the VMContext has room for one.
+    if (Index >= 1)
+      return fail(SectionId::Memories, I,
+                  formatString("memory %llu: at most one memory is allowed "
+                               "(imported and defined together)",
+                               ull(Index)));
+    KILN_CHECK(checkLimits(A.Memories[I].Lim, true, SectionId::Memories, I,
+                           formatString("memory %llu", ull(Index))));
+  }
+  return Error::success();
+}
+
+Error Checker::checkConst(const ConstExprRec &C, uint8_t Want, SectionId Id,
+                          size_t Record, const std::string &What) const {
+  uint8_t Type = 0;
+  switch (ConstKind(C.Kind)) {
+  case ConstKind::I32:
+    Type = 0x7f;
+    break;
+  case ConstKind::I64:
+    Type = 0x7e;
+    break;
+  case ConstKind::F32:
+    Type = 0x7d;
+    break;
+  case ConstKind::F64:
+    Type = 0x7c;
+    break;
+  case ConstKind::V128:
+    Type = 0x7b;
+    break;
+  case ConstKind::GlobalGet:
+    // Wasm 2.0: only imported, immutable globals are constant; defined
+    // globals are not initialized yet when constant expressions run.
+    if (C.Index >= ImportedGlobals)
+      return fail(Id, Record,
+                  formatString("%s: global.get %u is not an imported global "
+                               "(%llu imported globals)",
+                               What.c_str(), C.Index, ull(ImportedGlobals)));
+    if (GlobalImports[C.Index]->Mutable)
+      return fail(Id, Record,
+                  formatString("%s: global.get %u reads a mutable global",
+                               What.c_str(), C.Index));
+    Type = GlobalImports[C.Index]->ValType;
+    break;
+  case ConstKind::RefNull:
+    if (!isRefType(C.Type))
+      return fail(Id, Record,
+                  formatString("%s: ref.null of invalid type 0x%02x",
+                               What.c_str(), C.Type));
+    Type = C.Type;
+    break;
+  case ConstKind::RefFunc:
+    if (C.Index >= numFuncs())
+      return fail(Id, Record,
+                  formatString("%s: ref.func %u out of range (%llu functions)",
+                               What.c_str(), C.Index, ull(numFuncs())));
+    Type = 0x70;
+    break;
+  }
+  if (Type == 0)
+    return fail(Id, Record,
+                formatString("%s: unknown constant expression kind %u",
+                             What.c_str(), C.Kind));
+  // A mismatch is not only a wrong value: an integer in a funcref global or
+  // table would be a forged code pointer.
+  if (Type != Want)
+    return fail(Id, Record,
+                formatString("%s: constant expression has type %s, expected %s",
+                             What.c_str(), valTypeName(Type),
+                             valTypeName(Want)));
+  return Error::success();
+}
+
+Error Checker::checkGlobals() {
+  for (size_t I = 0; I < A.Globals.size(); ++I) {
+    const GlobalRec &G = A.Globals[I];
+    std::string What = formatString("global %llu", ull(ImportedGlobals + I));
+    if (!isValType(G.ValType))
+      return fail(SectionId::Globals, I,
+                  formatString("%s: invalid value type 0x%02x", What.c_str(),
+                               G.ValType));
+    if (G.Mutable > 1)
+      return fail(SectionId::Globals, I,
+                  formatString("%s: invalid mutability flag %u", What.c_str(),
+                               G.Mutable));
+    KILN_CHECK(checkConst(G.Init, G.ValType, SectionId::Globals, I, What));
+  }
+  return Error::success();
+}
+
+Error Checker::checkImage() {
+  const ImageRec &Img = A.Image;
+  uint64_t At = L.section(SectionId::Code);
+  uint64_t Size = Img.Bytes.size();
+  if (Img.PageAlign < 4096 || (Img.PageAlign & (Img.PageAlign - 1)))
+    return failAt(SectionId::Code, At,
+                  formatString("image page alignment %u is not a power of two "
+                               ">= 4096",
+                               Img.PageAlign));
+  long Page = sysconf(_SC_PAGESIZE);
+  if (Page > 0 && uint64_t(Page) > Img.PageAlign)
+    return failAt(SectionId::Code, At,
+                  formatString("image is laid out for %u-byte pages, this "
+                               "device's pages are %ld bytes; recompile for "
+                               "this device",
+                               Img.PageAlign, Page));
+  if (Img.TextSize > Img.ReadOnlyOffset)
+    return failAt(SectionId::Code, At + 4,
+                  formatString("text size 0x%x runs into the read-only data "
+                               "at 0x%x",
+                               Img.TextSize, Img.ReadOnlyOffset));
+  if (Img.ReadOnlyOffset > Size)
+    return failAt(SectionId::Code, At + 8,
+                  formatString("read-only data offset 0x%x is past the end of "
+                               "the image (0x%llx bytes)",
+                               Img.ReadOnlyOffset, ull(Size)));
+  if (Img.ReadOnlyOffset % Img.PageAlign)
+    return failAt(SectionId::Code, At + 8,
+                  formatString("read-only data offset 0x%x is not a multiple "
+                               "of the page alignment 0x%x",
+                               Img.ReadOnlyOffset, Img.PageAlign));
+  return Error::success();
+}
+
+Error Checker::checkFunctionCode() {
+  uint64_t Text = A.Image.TextSize;
+  for (size_t I = 0; I < A.Functions.size(); ++I) {
+    const FunctionRec &F = A.Functions[I];
+    uint64_t Begin = F.CodeOffset, End = Begin + F.CodeSize;
+    if (Begin >= Text || End > Text)
+      return fail(SectionId::Functions, I,
+                  formatString("function %llu: code [0x%llx, 0x%llx) is "
+                               "outside the text [0, 0x%llx)",
+                               ull(ImportedFuncs + I), ull(Begin), ull(End),
+                               ull(Text)))
+          .inFunction(uint32_t(ImportedFuncs + I));
+  }
+  return Error::success();
+}
+
+Error Checker::checkTrampolines() {
+  if (A.Trampolines.size() != A.Types.size())
+    return failAt(SectionId::Trampolines, L.section(SectionId::Trampolines),
+                  formatString("%zu trampoline pairs for %zu types; there must "
+                               "be one per type",
+                               A.Trampolines.size(), A.Types.size()));
+  uint32_t Text = A.Image.TextSize;
+  for (size_t I = 0; I < A.Trampolines.size(); ++I) {
+    const TrampolineRec &T = A.Trampolines[I];
+    if (T.EntryOffset >= Text || T.ExitOffset >= Text)
+      return fail(SectionId::Trampolines, I,
+                  formatString("trampolines of type %zu (entry 0x%x, exit "
+                               "0x%x) are outside the text [0, 0x%x)",
+                               I, T.EntryOffset, T.ExitOffset, Text));
+  }
+  return Error::success();
+}
+
+Error Checker::checkRelocs() {
+  const ImageRec &Img = A.Image;
+  uint64_t Size = Img.Bytes.size();
+  uint32_t Libcalls = numLibcalls();
+  for (size_t I = 0; I < A.Relocs.size(); ++I) {
+    const RelocRec &R = A.Relocs[I];
+    unsigned Width = relocBytes(R.Kind);
+    if (!Width)
+      return fail(SectionId::Relocs, I,
+                  formatString("relocation %zu: unknown kind %u", I, R.Kind));
+    const char *Name = relocName(R.Kind);
+    // A pointer-sized slot is what the code loads; a narrower or wider
+    // write would leave half a pointer or clobber the next slot.
+    if (Width != A.PointerBytes)
+      return fail(SectionId::Relocs, I,
+                  formatString("relocation %zu: %s writes %u bytes, but %s "
+                               "pointers are %u bytes",
+                               I, Name, Width, archName(A.TargetArch),
+                               unsigned(A.PointerBytes)));
+    // Only data is patched: text stays byte-for-byte what was checksummed,
+    // and is never writable.
+    uint64_t Begin = R.Offset, End = Begin + Width;
+    if (Begin < Img.ReadOnlyOffset || End > Size)
+      return fail(SectionId::Relocs, I,
+                  formatString("relocation %zu: %s at image offset 0x%llx "
+                               "(%u bytes) is outside the read-only data "
+                               "[0x%x, 0x%llx)",
+                               I, Name, ull(Begin), Width, Img.ReadOnlyOffset,
+                               ull(Size)));
+    if (isImageReloc(RelocKind(R.Kind))) {
+      if (R.Value >= Size)
+        return fail(SectionId::Relocs, I,
+                    formatString("relocation %zu: %s target 0x%x is outside "
+                                 "the image (0x%llx bytes)",
+                                 I, Name, R.Value, ull(Size)));
+    } else if (R.Value >= Libcalls) {
+      return fail(SectionId::Relocs, I,
+                  formatString("relocation %zu: %s names libcall %u, the "
+                               "libcall table has %u entries",
+                               I, Name, R.Value, Libcalls));
+    }
+  }
+  return Error::success();
+}
+
+Error Checker::checkExports() {
+  for (size_t I = 0; I < A.Exports.size(); ++I) {
+    const ExportRec &E = A.Exports[I];
+    if (!isKnownExternKind(E.Kind))
+      return fail(SectionId::Exports, I,
+                  formatString("export %zu (%s): invalid kind %u", I,
+                               quoted(E.Name).c_str(), E.Kind));
+    uint64_t Count = 0;
+    switch (ExternKind(E.Kind)) {
+    case ExternKind::Func:
+      Count = numFuncs();
+      break;
+    case ExternKind::Table:
+      Count = numTables();
+      break;
+    case ExternKind::Memory:
+      Count = numMemories();
+      break;
+    case ExternKind::Global:
+      Count = numGlobals();
+      break;
+    }
+    if (E.Index >= Count)
+      return fail(SectionId::Exports, I,
+                  formatString("export %zu (%s): %s index %u out of range "
+                               "(%llu %s)",
+                               I, quoted(E.Name).c_str(),
+                               externKindName(E.Kind), E.Index, ull(Count),
+                               externKindPlural(E.Kind)));
+  }
+  // Sort indices by name so a duplicate is found in O(n log n); report the
+  // later of the two records.
+  std::vector<size_t> Order(A.Exports.size());
+  for (size_t I = 0; I < Order.size(); ++I)
+    Order[I] = I;
+  std::sort(Order.begin(), Order.end(), [&](size_t X, size_t Y) {
+    int C = A.Exports[X].Name.compare(A.Exports[Y].Name);
+    return C < 0 || (C == 0 && X < Y);
+  });
+  for (size_t K = 1; K < Order.size(); ++K) {
+    size_t Prev = Order[K - 1], Cur = Order[K];
+    if (A.Exports[Prev].Name == A.Exports[Cur].Name)
+      return fail(SectionId::Exports, Cur,
+                  formatString("export %zu: duplicate export name %s (also "
+                               "export %zu)",
+                               Cur, quoted(A.Exports[Cur].Name).c_str(), Prev));
+  }
+  return Error::success();
+}
+
+Error Checker::checkStart() {
+  if (A.Start == NoIndex)
+    return Error::success();
+  uint64_t At = L.section(SectionId::Start);
+  if (A.Start >= numFuncs())
+    return failAt(SectionId::Start, At,
+                  formatString("start function %u out of range (%llu "
+                               "functions)",
+                               A.Start, ull(numFuncs())));
+  const FuncTypeRec &T = A.Types[funcType(A.Start)];
+  if (!T.Params.empty() || !T.Results.empty())
+    return failAt(SectionId::Start, At,
+                  formatString("start function %u has parameters or results",
+                               A.Start))
+        .inFunction(A.Start);
+  return Error::success();
+}
+
+Error Checker::checkElems() {
+  for (size_t I = 0; I < A.Elems.size(); ++I) {
+    const ElemRec &E = A.Elems[I];
+    std::string What = formatString("element segment %zu", I);
+    if (E.Mode > uint8_t(SegmentMode::Declarative))
+      return fail(SectionId::Elems, I,
+                  formatString("%s: invalid mode %u", What.c_str(), E.Mode));
+    if (!isRefType(E.ElemType))
+      return fail(SectionId::Elems, I,
+                  formatString("%s: invalid element type 0x%02x", What.c_str(),
+                               E.ElemType));
+    if (SegmentMode(E.Mode) == SegmentMode::Active) {
+      if (E.Table >= numTables())
+        return fail(SectionId::Elems, I,
+                    formatString("%s: table %u out of range (%llu tables)",
+                                 What.c_str(), E.Table, ull(numTables())));
+      if (TableTypes[E.Table] != E.ElemType)
+        return fail(SectionId::Elems, I,
+                    formatString("%s: %s elements for a %s table", What.c_str(),
+                                 valTypeName(E.ElemType),
+                                 valTypeName(TableTypes[E.Table])));
+      KILN_CHECK(
+          checkConst(E.Offset, 0x7f, SectionId::Elems, I, What + " offset"));
+    }
+    for (size_t J = 0; J < E.Items.size(); ++J)
+      KILN_CHECK(checkConst(E.Items[J], E.ElemType, SectionId::Elems, I,
+                            What + formatString(" item %zu", J)));
+  }
+  return Error::success();
+}
+
+Error Checker::checkDatas() {
+  for (size_t I = 0; I < A.Datas.size(); ++I) {
+    const DataRec &D = A.Datas[I];
+    std::string What = formatString("data segment %zu", I);
+    if (D.Mode > uint8_t(SegmentMode::Passive))
+      return fail(SectionId::Datas, I,
+                  formatString("%s: invalid mode %u", What.c_str(), D.Mode));
+    if (SegmentMode(D.Mode) != SegmentMode::Active)
+      continue;
+    if (D.Memory >= numMemories())
+      return fail(SectionId::Datas, I,
+                  formatString("%s: memory %u out of range (%llu memories)",
+                               What.c_str(), D.Memory, ull(numMemories())));
+    KILN_CHECK(
+        checkConst(D.Offset, 0x7f, SectionId::Datas, I, What + " offset"));
+  }
+  return Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// The file: preamble, section table, digests
+//===----------------------------------------------------------------------===//
+
+static Error checkPreamble(std::span<const uint8_t> B,
+                           const LoadOptions &Opts) {
+  if (B.size() < PreambleBytes)
+    return refuse(0, formatString("file is %zu bytes, too small for a kiln "
+                                  "artifact (the preamble alone is %u)",
+                                  B.size(), PreambleBytes));
+  if (std::memcmp(B.data(), Magic, sizeof(Magic)) != 0)
+    return refuse(0, "not a kiln artifact");
+  uint32_t Version = read32(B, 8);
+  if (Version != FormatVersion)
+    return refuse(8, formatString("format version %u, this runtime reads "
+                                  "version %u",
+                                  Version, FormatVersion));
+
+  uint8_t ArchByte = B[12];
+  if (!isKnownArch(ArchByte))
+    return refuse(12, formatString("unknown architecture %u", ArchByte));
+  Arch A = Arch(ArchByte);
+  if (A != Opts.ExpectedArch)
+    return refuse(12, formatString("built for %s, this runtime is %s",
+                                   archName(A), archName(Opts.ExpectedArch)));
+  if (B[14] != archPointerBytes(A))
+    return refuse(14, formatString("pointer size %u bytes, but %s pointers "
+                                   "are %u bytes",
+                                   B[14], archName(A), archPointerBytes(A)));
+
+  uint8_t ModeByte = B[13];
+  if (!isKnownMemoryMode(ModeByte))
+    return refuse(13, formatString("unknown memory mode %u", ModeByte));
+  switch (MemoryMode(ModeByte)) {
+  case MemoryMode::Guard:
+    if (!Opts.AllowGuard)
+      return refuse(13, "artifact uses guard-page memory, which this device "
+                        "cannot honour (needs a 64-bit MMU target); "
+                        "recompile with --bounds-checks");
+    // Guard mode reserves the 32-bit index space beyond the memory; a
+    // 32-bit address space has no room for that.
+    if (archPointerBytes(A) != 8)
+      return refuse(13, formatString("artifact uses guard-page memory on %s, "
+                                     "which needs a 64-bit target",
+                                     archName(A)));
+    break;
+  case MemoryMode::BoundsChecked:
+    if (!Opts.AllowBoundsChecked)
+      return refuse(13, "artifact uses bounds-checked memory, which this "
+                        "runtime is configured not to allow; recompile "
+                        "without --bounds-checks");
+    break;
+  }
+
+  if (B[15] != 0)
+    return refuse(15, formatString("reserved preamble byte is 0x%02x, must be "
+                                   "0",
+                                   B[15]));
+  uint32_t Count = read32(B, 16);
+  if (Count != NumSections)
+    return refuse(16, formatString("%u sections, format version %u has "
+                                   "exactly %u",
+                                   Count, FormatVersion, NumSections));
+  if (uint32_t Reserved = read32(B, 20))
+    return refuse(20, formatString("reserved preamble word is 0x%x, must be 0",
+                                   Reserved));
+  return Error::success();
+}
+
+/// Checks the section table and fills in where each section is.
+static Error checkSectionTable(std::span<const uint8_t> B, Layout &L,
+                               std::array<uint64_t, NumSections> &Sizes) {
+  uint64_t TableEnd = uint64_t(PreambleBytes) + NumSections * SectionEntryBytes;
+  if (B.size() < TableEnd + DigestBytes)
+    return refuse(PreambleBytes,
+                  formatString("section table and trailer need 0x%llx bytes, "
+                               "the file has 0x%zx",
+                               ull(TableEnd + DigestBytes), B.size()));
+  uint64_t TrailerAt = B.size() - DigestBytes;
+  uint64_t PrevEnd = TableEnd;
+  for (uint32_t I = 0; I < NumSections; ++I) {
+    size_t E = PreambleBytes + size_t(I) * SectionEntryBytes;
+    uint32_t Id = read32(B, E);
+    const char *Want = sectionName(SectionOrder[I]);
+    if (!isKnownSectionId(Id))
+      return refuse(E, formatString("unknown section id %u", Id));
+    const char *Name = sectionName(SectionId(Id));
+    if (SectionId(Id) != SectionOrder[I])
+      return refuse(E, formatString("section %s where section %s was "
+                                    "expected; each section appears once, "
+                                    "in order",
+                                    Name, Want));
+    if (uint32_t Reserved = read32(B, E + 4))
+      return refuse(E + 4, formatString("section %s: reserved field is 0x%x, "
+                                        "must be 0",
+                                        Name, Reserved));
+    uint64_t Off = read64(B, E + 8), Size = read64(B, E + 16);
+    if (Off > B.size() || Size > B.size() - Off)
+      return refuse(E + 8, formatString("section %s: offset 0x%llx + size "
+                                        "0x%llx runs past the end of the file "
+                                        "(0x%zx bytes)",
+                                        Name, ull(Off), ull(Size), B.size()));
+    if (Off % SectionAlign)
+      return refuse(E + 8, formatString("section %s: offset 0x%llx is not "
+                                        "%u-byte aligned",
+                                        Name, ull(Off), SectionAlign));
+    if (Off < PrevEnd)
+      return refuse(E + 8, formatString("section %s: offset 0x%llx overlaps "
+                                        "the section table or the previous "
+                                        "section, which ends at 0x%llx",
+                                        Name, ull(Off), ull(PrevEnd)));
+    if (Off + Size > TrailerAt)
+      return refuse(E + 8,
+                    formatString("section %s: offset 0x%llx + size "
+                                 "0x%llx runs into the trailer at "
+                                 "0x%llx",
+                                 Name, ull(Off), ull(Size), ull(TrailerAt)));
+    L.SectionAt[I] = Off;
+    Sizes[I] = Size;
+    PrevEnd = Off + Size;
+  }
+  return Error::success();
+}
+
+static Error checkDigests(std::span<const uint8_t> B, const Layout &L,
+                          const std::array<uint64_t, NumSections> &Sizes) {
+  for (uint32_t I = 0; I < NumSections; ++I) {
+    size_t E = PreambleBytes + size_t(I) * SectionEntryBytes;
+    Digest D = sha256(B.subspan(size_t(L.SectionAt[I]), size_t(Sizes[I])));
+    if (std::memcmp(D.data(), B.data() + E + 24, DigestBytes) != 0) {
+      const char *Name = sectionName(SectionOrder[I]);
+      return refuse(L.SectionAt[I],
+                    formatString("checksum mismatch at section %s", Name))
+          .inSection(Name);
+    }
+  }
+  size_t TrailerAt = B.size() - DigestBytes;
+  Digest D = sha256(B.first(TrailerAt));
+  if (std::memcmp(D.data(), B.data() + TrailerAt, DigestBytes) != 0)
+    return refuse(TrailerAt, "checksum mismatch in the trailer: the preamble "
+                             "or the section table is corrupt");
+  return Error::success();
+}
+
+/// Bytes between sections are padding and must be zero. The checksums
+/// already cover them; this keeps artifacts canonical, so nothing can ride
+/// along in the file outside a section.
+static Error checkPadding(std::span<const uint8_t> B, const Layout &L,
+                          const std::array<uint64_t, NumSections> &Sizes) {
+  uint64_t Pos = uint64_t(PreambleBytes) + NumSections * SectionEntryBytes;
+  for (uint32_t I = 0; I <= NumSections; ++I) {
+    uint64_t Next = I < NumSections ? L.SectionAt[I] : B.size() - DigestBytes;
+    for (; Pos < Next; ++Pos)
+      if (B[size_t(Pos)] != 0)
+        return refuse(Pos, formatString("padding byte is 0x%02x, must be 0",
+                                        B[size_t(Pos)]));
+    if (I < NumSections)
+      Pos = L.SectionAt[I] + Sizes[I];
+  }
+  return Error::success();
+}
+
+static Error parseSections(std::span<const uint8_t> B, Layout &L,
+                           const std::array<uint64_t, NumSections> &Sizes,
+                           Artifact &A) {
+  for (uint32_t I = 0; I < NumSections; ++I) {
+    const char *Name = sectionName(SectionOrder[I]);
+    size_t Begin = size_t(L.SectionAt[I]);
+    ByteReader R(B.data(), Begin, Begin + size_t(Sizes[I]));
+    RecordingReader Io(R, L.RecordAt[I]);
+    sectionFields(Io, SectionOrder[I], A);
+    if (!R.ok())
+      return refuse(R.failOffset(), R.failReason()).inSection(Name);
+    if (!R.atEnd())
+      return refuse(R.offset(),
+                    formatString("%llu unexpected bytes after the section's "
+                                 "records",
+                                 ull(Begin + Sizes[I] - R.offset())))
+          .inSection(Name);
+  }
+  return Error::success();
+}
+
+Expected<Artifact> verifyArtifact(std::span<const uint8_t> Bytes,
+                                  const LoadOptions &Opts) {
+  KILN_CHECK(checkPreamble(Bytes, Opts));
+  Layout L;
+  std::array<uint64_t, NumSections> Sizes{};
+  KILN_CHECK(checkSectionTable(Bytes, L, Sizes));
+  KILN_CHECK(checkDigests(Bytes, L, Sizes));
+  KILN_CHECK(checkPadding(Bytes, L, Sizes));
+
+  Artifact A;
+  A.TargetArch = Arch(Bytes[12]);
+  A.Mode = MemoryMode(Bytes[13]);
+  A.PointerBytes = Bytes[14];
+  KILN_CHECK(parseSections(Bytes, L, Sizes, A));
+  KILN_CHECK(Checker(A, L).run());
+  return A;
+}
+
+} // namespace kiln::loader

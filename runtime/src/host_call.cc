@@ -1,0 +1,102 @@
+//===- runtime/src/host_call.cc - Calls from Wasm to the host -------------===//
+
+#include "src/host_call.h"
+
+#include "src/func.h"
+#include "src/instance.h"
+#include "src/trap.h"
+
+#include <cstring>
+
+namespace kiln::rt {
+
+static thread_local InstanceState *Caller = nullptr;
+
+InstanceState *hostCaller() { return Caller; }
+
+Memory *callerMemory() { return Caller ? Caller->memory0() : nullptr; }
+
+namespace {
+/// Args followed by Results, on the stack for the common small signatures.
+class ValueBuffer {
+public:
+  explicit ValueBuffer(size_t N) {
+    if (N > std::size(Inline)) {
+      Heap.resize(N);
+      Data = Heap.data();
+    }
+  }
+  Value *data() { return Data; }
+
+private:
+  Value Inline[12];
+  std::vector<Value> Heap;
+  Value *Data = Inline;
+};
+
+/// Sets hostCaller() for the duration of one host function.
+class CallerScope {
+public:
+  explicit CallerScope(InstanceState *S) : Saved(Caller) { Caller = S; }
+  ~CallerScope() { Caller = Saved; }
+
+private:
+  InstanceState *Saved;
+};
+} // namespace
+
+/// Runs the host function of HostImport `F` on the slots. On failure the
+/// message goes to the current activation and false comes back; every
+/// object with a destructor is gone when this returns, so the caller can
+/// raise the trap.
+static bool invokeFromSlots(Func &F, ValSlot *Slots) {
+  const FuncSig &Sig = *F.Sig;
+  size_t NP = Sig.Params.size(), NR = Sig.Results.size();
+  ValueBuffer Buf(NP + NR);
+  Value *Args = Buf.data(), *Results = Buf.data() + NP;
+  for (size_t I = 0; I < NP; ++I)
+    Args[I] = valueFromBytes(Sig.Params[I], Slots[I].Bytes);
+  for (size_t I = 0; I < NR; ++I)
+    Results[I] = Value{Sig.Results[I], {}};
+
+  Error E = Error::success();
+  {
+    CallerScope Scope(F.Owner);
+    E = F.Host->Fn(std::span<const Value>(Args, NP),
+                   std::span<Value>(Results, NR));
+  }
+  if (E) {
+    // The trap names the imported function: its Wasm caller is somewhere
+    // up the stack, past the exit trampoline, where no PC can be had.
+    Activation *A = currentActivation();
+    A->HostMessage = E.message();
+    A->FuncIndex = F.Index;
+    return false;
+  }
+  for (size_t I = 0; I < NR; ++I)
+    std::memcpy(Slots[I].Bytes, Results[I].Bits.data(), sizeof(Slots[I].Bytes));
+  return true;
+}
+
+void builtinHostCall(VMContext *HostCtx, void *Slots) {
+  Func &F = *static_cast<Func *>(HostCtx->Instance);
+  if (!invokeFromSlots(F, static_cast<ValSlot *>(Slots)))
+    raiseTrap(TrapCode::HostError, F.Owner ? F.Owner->Mod : nullptr, 0,
+              reinterpret_cast<uintptr_t>(__builtin_extract_return_addr(
+                  __builtin_return_address(0))) -
+                  1);
+}
+
+Expected<std::vector<Value>> callHostDirect(const Func &F,
+                                            std::span<const Value> Args) {
+  const FuncSig &Sig = *F.Sig;
+  std::vector<Value> Results(Sig.Results.size());
+  for (size_t I = 0; I < Results.size(); ++I)
+    Results[I].Type = Sig.Results[I];
+  CallerScope Scope(F.Kind == FuncKind::HostImport ? F.Owner : nullptr);
+  if (Error E = F.Host->Fn(Args, Results))
+    return E;
+  return Results;
+}
+
+} // namespace kiln::rt

@@ -1,0 +1,75 @@
+//===- runtime/src/memory.h - Linear memory ---------------------*- C++ -*-===//
+//
+// kiln::Memory: one linear memory and the VMContexts that use it as memory 0.
+//
+// Guard mode reserves abi::GuardReservationBytes of PROT_NONE address space
+// and makes [0, size) read-write; growing makes more of it read-write, so the
+// base never moves and every access past the size faults.
+//
+// Bounds-checked mode reserves the most the memory may ever need (its max,
+// or the whole 4 GiB index space on 64-bit hosts) when the address space
+// allows it, so the base is stable there too. Otherwise (32-bit hosts
+// without a usable max) the memory is a plain allocation that is moved when
+// it grows, and every attached VMContext gets the new base.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_RUNTIME_MEMORY_H
+#define KILN_RUNTIME_MEMORY_H
+
+#include "kiln/runtime.h"
+#include "src/vmcontext.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace kiln {
+
+class Memory {
+public:
+  static constexpr uint64_t PageBytes = 65536;
+  static constexpr uint32_t MaxPages = 65536; // 4 GiB of 32-bit index space
+
+  static Expected<std::shared_ptr<Memory>>
+  create(uint32_t MinPages, std::optional<uint32_t> MaxPages, MemoryMode Mode);
+  ~Memory();
+  Memory(const Memory &) = delete;
+  Memory &operator=(const Memory &) = delete;
+
+  MemoryMode mode() const { return Mode; }
+  uint8_t *base() const { return Base; }
+  uint64_t sizeBytes() const { return Size; }
+  uint32_t pages() const { return uint32_t(Size / PageBytes); }
+  std::optional<uint32_t> maxPages() const { return Max; }
+
+  /// memory.grow: the old size in pages, or ~0u when the new size would
+  /// exceed the max (declared, or 65536 pages) or cannot be allocated.
+  /// Updates MemoryBase/MemorySize of every attached context.
+  uint32_t grow(uint32_t DeltaPages);
+
+  /// Contexts whose MemoryBase/MemorySize mirror this memory.
+  void attach(rt::VMContext *Ctx);
+  void detach(rt::VMContext *Ctx);
+
+private:
+  Memory(MemoryMode Mode, std::optional<uint32_t> Max)
+      : Mode(Mode), Max(Max) {}
+  Error reserve(uint32_t MinPages);
+  bool commit(uint64_t NewSize);
+  void publish();
+
+  MemoryMode Mode;
+  std::optional<uint32_t> Max;
+  uint8_t *Base = nullptr;
+  uint64_t Size = 0;      // accessible bytes
+  size_t Mapped = 0;      // bytes of address space mapped at Base
+  bool Movable = false;   // Base may change on grow (no reservation)
+  std::mutex Lock;        // Size/Base changes and the context list
+  std::vector<rt::VMContext *> Contexts;
+};
+
+} // namespace kiln
+
+#endif // KILN_RUNTIME_MEMORY_H

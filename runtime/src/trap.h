@@ -1,0 +1,66 @@
+//===- runtime/src/trap.h - Calls into Wasm and traps -----------*- C++ -*-===//
+//
+// Every call from C++ into generated code runs inside an Activation: a
+// sigsetjmp point on the calling thread. A trap (the Trap builtin, a
+// builtin's bounds check, a host function's error, or a fault in generated
+// code caught by the signal handler) records its code and where it happened
+// in the innermost activation and siglongjmps there; callWasm then returns
+// the trap as an Error. Activations nest (host -> Wasm -> host -> Wasm), one
+// chain per thread.
+//
+// Nothing between an activation's sigsetjmp and a trap may need unwinding:
+// generated code has no destructors, and the runtime's builtins raise traps
+// only when no object with a destructor is alive in their frames.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_RUNTIME_TRAP_H
+#define KILN_RUNTIME_TRAP_H
+
+#include "kiln/runtime.h"
+#include "src/module.h"
+#include "src/vmcontext.h"
+
+#include <csetjmp>
+#include <string>
+
+namespace kiln::rt {
+
+struct InstanceState;
+
+struct Activation {
+  sigjmp_buf Jmp;
+  Activation *Prev = nullptr;
+  uintptr_t StackLimit = 0; // the limit this activation's contexts got
+
+  // Filled in by the trap path.
+  TrapCode Code = TrapCode::None;
+  uintptr_t Pc = 0;                  // in generated code, when known
+  uint32_t WasmOffset = 0;           // of the trapping instruction, or 0
+  const Module::Impl *Mod = nullptr; // module of the trapping code, if known
+  uint32_t FuncIndex = NoIndex;      // set directly when Pc cannot tell
+  std::string HostMessage;           // HostError: the host function's message
+};
+
+/// The innermost activation of this thread, or null. Async-signal-safe.
+Activation *currentActivation();
+
+/// Records the trap in the innermost activation and unwinds to it. `Pc` is
+/// a return address into generated code (0 if unknown), `Mod` the module of
+/// the trapping code (null if unknown; found from Pc then).
+[[noreturn]] void raiseTrap(TrapCode Code, const Module::Impl *Mod,
+                            uint32_t WasmOffset, uintptr_t Pc);
+
+/// The signal handler's version: only async-signal-safe steps.
+[[noreturn]] void raiseTrapFromSignal(Activation *A, TrapCode Code,
+                                      uintptr_t Pc);
+
+/// Calls `Code` of instance S through entry trampoline `Entry` with the
+/// argument/result slots, inside a new activation with the instance's stack
+/// limit. A trap comes back as Error::trap(code, spec message) naming the
+/// function.
+Error callWasm(InstanceState &S, EntryTrampoline Entry, void *Code,
+               ValSlot *Slots);
+
+} // namespace kiln::rt
+
+#endif // KILN_RUNTIME_TRAP_H

@@ -1,0 +1,133 @@
+//===- tools/kiln/cmd_compile.cc - kiln compile ---------------------------===//
+
+#include "tools/kiln/cli.h"
+#include "tools/kiln/commands.h"
+#include "tools/kiln/features_flag.h"
+
+#include "compiler/artifact/writer.h"
+#include "compiler/codegen/compile.h"
+#include "compiler/codegen/target.h"
+
+#include <cstdio>
+
+namespace kiln::cli {
+
+static void printCompileHelp() {
+  std::printf(
+      "Compile a WebAssembly module ahead of time to a .kiln artifact.\n\n"
+      "Usage: kiln compile [OPTIONS] <IN.wasm> -o <OUT.kiln>\n\n"
+      "Options:\n"
+      "  -o, --output <FILE>   Where to write the artifact (default: IN with "
+      ".kiln)\n"
+      "  -O0 | -O1 | -O2 | -O3 Optimization level (default -O2)\n"
+      "      --target <TRIPLE> Target to compile for (default: the host); see\n"
+      "                        --print-targets\n"
+      "      --cpu <CPU>       Target CPU (default: the target's baseline; "
+      "'native'\n"
+      "                        for this machine's CPU)\n"
+      "      --features <F>    LLVM target features, e.g. +avx2,+fma\n"
+      "      --bounds-checks   Explicit bounds checks instead of guard pages\n"
+      "                        (the default on 32-bit targets)\n"
+      "      --guard-pages     Guard-page memory (default on 64-bit targets)\n"
+      "%s"
+      "      --print-targets   List the supported targets and exit\n"
+      "      --emit-llvm       Print the optimized LLVM IR to stderr\n"
+      "  -h, --help            Print help\n",
+      featureFlagHelp());
+}
+
+static int printTargets() {
+  std::printf("%-24s %-14s %-15s %s\n", "target", "default cpu",
+              "default memory", "notes");
+  for (const codegen::TargetDesc &T : codegen::supportedTargets())
+    std::printf("%-24s %-14s %-15s %s\n", T.Name, T.DefaultCpu,
+                memoryModeName(T.DefaultMode), T.Summary);
+  return ExitOk;
+}
+
+static bool writeFile(const std::string &Path, const std::vector<uint8_t> &B) {
+  std::FILE *F = std::fopen(Path.c_str(), "wb");
+  if (!F)
+    return false;
+  bool Ok = std::fwrite(B.data(), 1, B.size(), F) == B.size();
+  return std::fclose(F) == 0 && Ok;
+}
+
+int compileMain(const std::vector<std::string> &Args) {
+  codegen::CompileOptions Opts;
+  std::string Input, Output;
+  auto Value = [&](size_t &I, const char *Flag, std::string &Out) {
+    if (I + 1 >= Args.size())
+      return usageError("compile", std::string(Flag) + " needs a value");
+    Out = Args[++I];
+    return -1;
+  };
+  for (size_t I = 0; I < Args.size(); ++I) {
+    const std::string &A = Args[I];
+    int Rc = -1;
+    if (isHelpFlag(A)) {
+      printCompileHelp();
+      return ExitOk;
+    } else if (A == "--print-targets") {
+      return printTargets();
+    } else if (A == "-o" || A == "--output") {
+      Rc = Value(I, "-o", Output);
+    } else if (A.size() == 3 && A[0] == '-' && A[1] == 'O' && A[2] >= '0' &&
+               A[2] <= '3') {
+      Opts.OptLevel = unsigned(A[2] - '0');
+    } else if (A == "--target") {
+      Rc = Value(I, "--target", Opts.Triple);
+    } else if (A == "--cpu") {
+      Rc = Value(I, "--cpu", Opts.Cpu);
+    } else if (A == "--features") {
+      Rc = Value(I, "--features", Opts.Features);
+    } else if (A == "--bounds-checks") {
+      Opts.Mode = MemoryMode::BoundsChecked;
+    } else if (A == "--guard-pages") {
+      Opts.Mode = MemoryMode::Guard;
+    } else if (A == "--emit-llvm") {
+      Opts.DumpIr = true;
+    } else if (A.rfind("-W", 0) == 0) {
+      std::string V = A.substr(2);
+      if (V.empty())
+        Rc = Value(I, "-W", V);
+      std::string Err;
+      if (Rc == -1 && !applyFeatureFlag(V, Opts.WasmFeatures, Err))
+        return usageError("compile", Err);
+    } else if (A.size() > 1 && A[0] == '-') {
+      return usageError("compile", "unknown option '" + A + "'");
+    } else if (Input.empty()) {
+      Input = A;
+    } else {
+      return usageError("compile", "more than one input file");
+    }
+    if (Rc != -1)
+      return Rc;
+  }
+  if (Input.empty())
+    return usageError("compile", "no input file");
+  if (Output.empty()) {
+    size_t Dot = Input.rfind('.');
+    Output = (Dot == std::string::npos ? Input : Input.substr(0, Dot)) + ".kiln";
+  }
+
+  Expected<std::vector<uint8_t>> Wasm = readFile(Input);
+  if (!Wasm) {
+    std::fprintf(stderr, "error: %s\n", Wasm.takeError().str().c_str());
+    return ExitFailure;
+  }
+  Expected<format::Artifact> Art = codegen::compileWasm(*Wasm, Opts);
+  if (!Art) {
+    Error E = Art.takeError();
+    std::fprintf(stderr, "error: %s: %s: %s\n", Input.c_str(),
+                 errorKindName(E.kind()), E.str().c_str());
+    return ExitFailure;
+  }
+  if (!writeFile(Output, artifact::writeArtifact(*Art))) {
+    std::fprintf(stderr, "error: cannot write %s\n", Output.c_str());
+    return ExitFailure;
+  }
+  return ExitOk;
+}
+
+} // namespace kiln::cli

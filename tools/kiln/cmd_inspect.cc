@@ -1,0 +1,356 @@
+//===- tools/kiln/cmd_inspect.cc - kiln inspect ---------------------------===//
+//
+// `kiln inspect FILE.kiln`: verify an artifact and show what it contains.
+// It runs on build machines as well as devices, so it accepts an artifact
+// for any architecture and either memory mode; every other check of the
+// loader applies, and a refusal is reported exactly as `kiln run` would.
+// It goes through the runtime's verifier and maps nothing, so it is in the
+// runtime-only build too.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tools/kiln/cli.h"
+#include "tools/kiln/commands.h"
+
+#include "kiln/format.h"
+#include "kiln/runtime.h"
+#include "runtime/loader/libcalls.h"
+#include "runtime/loader/verify.h"
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+namespace kiln::cli {
+
+using format::Artifact;
+
+static void printInspectHelp() {
+  std::printf(
+      "Verify a compiled artifact and show what it contains.\n\n"
+      "Usage: kiln inspect [OPTIONS] <FILE.kiln>\n\n"
+      "Prints the target (triple, CPU, features, architecture, memory mode),\n"
+      "the compiler and source module, the code image's layout, the module's\n"
+      "imports, exports, memories, tables, globals and functions, and the\n"
+      "relocations. Artifacts for any architecture and memory mode are\n"
+      "accepted; every other check the loader makes applies.\n\n"
+      "Options:\n"
+      "  -h, --help   Print help\n\n"
+      "Exit status: 0 if the artifact verifies, 1 if it is refused or cannot "
+      "be read, 2 on usage errors.\n");
+}
+
+static const char *valTypeName(uint8_t T) {
+  switch (T) {
+  case 0x7f:
+    return "i32";
+  case 0x7e:
+    return "i64";
+  case 0x7d:
+    return "f32";
+  case 0x7c:
+    return "f64";
+  case 0x7b:
+    return "v128";
+  case 0x70:
+    return "funcref";
+  case 0x6f:
+    return "externref";
+  default:
+    return "?";
+  }
+}
+
+/// Names come from the file; keep control bytes out of the terminal.
+static std::string printable(const std::string &S) {
+  std::string Out;
+  for (unsigned char C : S)
+    Out += C >= 0x20 && C < 0x7f ? std::string(1, char(C))
+                                 : formatString("\\x%02x", C);
+  return Out;
+}
+
+static std::string typeList(const std::vector<uint8_t> &Types) {
+  std::string S = "(";
+  for (size_t I = 0; I < Types.size(); ++I)
+    S += std::string(I ? ", " : "") + valTypeName(Types[I]);
+  return S + ")";
+}
+
+static std::string signature(const Artifact &A, uint32_t TypeIndex) {
+  const format::FuncTypeRec &T = A.Types[TypeIndex];
+  return formatString("type %u %s -> %s", TypeIndex, typeList(T.Params).c_str(),
+                      typeList(T.Results).c_str());
+}
+
+static std::string limits(const format::LimitsRec &L) {
+  if (!L.HasMax)
+    return formatString("min %llu, no max", (unsigned long long)L.Min);
+  return formatString("min %llu, max %llu", (unsigned long long)L.Min,
+                      (unsigned long long)L.Max);
+}
+
+static std::string globalType(uint8_t ValType, uint8_t Mutable) {
+  return std::string(Mutable ? "mut " : "const ") + valTypeName(ValType);
+}
+
+static std::string constExpr(const format::ConstExprRec &C) {
+  auto Le = [&](unsigned N) {
+    uint64_t V = 0;
+    for (unsigned I = 0; I < N; ++I)
+      V |= uint64_t(C.Bits[I]) << (8 * I);
+    return (unsigned long long)V;
+  };
+  switch (format::ConstKind(C.Kind)) {
+  case format::ConstKind::I32:
+    return formatString("i32.const 0x%llx", Le(4));
+  case format::ConstKind::I64:
+    return formatString("i64.const 0x%llx", Le(8));
+  case format::ConstKind::F32:
+    return formatString("f32.const bits 0x%08llx", Le(4));
+  case format::ConstKind::F64:
+    return formatString("f64.const bits 0x%016llx", Le(8));
+  case format::ConstKind::V128:
+    return "v128.const";
+  case format::ConstKind::GlobalGet:
+    return formatString("global.get %u", C.Index);
+  case format::ConstKind::RefNull:
+    return std::string("ref.null ") + valTypeName(C.Type);
+  case format::ConstKind::RefFunc:
+    return formatString("ref.func %u", C.Index);
+  }
+  return "?";
+}
+
+static const char *externKindName(uint8_t K) {
+  switch (format::ExternKind(K)) {
+  case format::ExternKind::Func:
+    return "func";
+  case format::ExternKind::Table:
+    return "table";
+  case format::ExternKind::Memory:
+    return "memory";
+  case format::ExternKind::Global:
+    return "global";
+  }
+  return "?";
+}
+
+static const char *segmentModeName(uint8_t M) {
+  switch (format::SegmentMode(M)) {
+  case format::SegmentMode::Active:
+    return "active";
+  case format::SegmentMode::Passive:
+    return "passive";
+  case format::SegmentMode::Declarative:
+    return "declarative";
+  }
+  return "?";
+}
+
+static const char *relocName(uint8_t Kind) {
+  switch (format::RelocKind(Kind)) {
+#define KILN_RELOC(Name, Num, Bytes)                                           \
+  case format::RelocKind::Name:                                                \
+    return #Name;
+#include "kiln/relocs.def"
+  }
+  return "?";
+}
+
+static bool isLibcallReloc(uint8_t Kind) {
+  return format::RelocKind(Kind) == format::RelocKind::LibcallAbs64 ||
+         format::RelocKind(Kind) == format::RelocKind::LibcallAbs32;
+}
+
+static void printArtifact(const Artifact &A, size_t FileBytes) {
+  const format::TargetRec &T = A.Target;
+  std::string Sha;
+  for (uint8_t B : T.WasmSha256)
+    Sha += formatString("%02x", B);
+  std::printf("format version:   %u\n", format::FormatVersion);
+  std::printf("file size:        %zu bytes\n", FileBytes);
+  std::printf("target triple:    %s\n", T.Triple.c_str());
+  std::printf("cpu:              %s\n", T.Cpu.c_str());
+  std::printf("features:         %s\n",
+              T.Features.empty() ? "(none)" : T.Features.c_str());
+  std::printf("arch:             %s\n", archName(A.TargetArch));
+  std::printf("pointer size:     %u bytes\n", unsigned(A.PointerBytes));
+  std::printf("memory mode:      %s\n", memoryModeName(A.Mode));
+  std::printf("compiler:         %s\n", T.CompilerVersion.c_str());
+  std::printf("wasm sha256:      %s\n", Sha.c_str());
+  std::printf("opt level:        %u\n", unsigned(T.OptLevel));
+
+  const format::ImageRec &Img = A.Image;
+  uint32_t CodeBytes = 0;
+  for (const format::FunctionRec &F : A.Functions)
+    CodeBytes += F.CodeSize;
+  std::printf("image:            %zu bytes, page alignment %u\n",
+              Img.Bytes.size(), Img.PageAlign);
+  std::printf("  text:           %u bytes at 0x0 (functions: %u bytes)\n",
+              Img.TextSize, CodeBytes);
+  std::printf("  read-only:      %zu bytes at 0x%x\n",
+              Img.Bytes.size() - Img.ReadOnlyOffset, Img.ReadOnlyOffset);
+
+  uint32_t ImportedFuncs = 0, ImportedTables = 0, ImportedMemories = 0,
+           ImportedGlobals = 0;
+  for (const format::ImportRec &I : A.Imports) {
+    switch (format::ExternKind(I.Kind)) {
+    case format::ExternKind::Func:
+      ++ImportedFuncs;
+      break;
+    case format::ExternKind::Table:
+      ++ImportedTables;
+      break;
+    case format::ExternKind::Memory:
+      ++ImportedMemories;
+      break;
+    case format::ExternKind::Global:
+      ++ImportedGlobals;
+      break;
+    }
+  }
+  std::printf("counts:           types %zu, imports %zu, functions %zu, "
+              "tables %zu, memories %zu, globals %zu, exports %zu, "
+              "elem segments %zu, data segments %zu, relocations %zu\n",
+              A.Types.size(), A.Imports.size(), A.Functions.size(),
+              A.Tables.size(), A.Memories.size(), A.Globals.size(),
+              A.Exports.size(), A.Elems.size(), A.Datas.size(),
+              A.Relocs.size());
+
+  std::printf("\nimports (%zu):\n", A.Imports.size());
+  for (const format::ImportRec &I : A.Imports) {
+    std::string Desc;
+    switch (format::ExternKind(I.Kind)) {
+    case format::ExternKind::Func:
+      Desc = signature(A, I.TypeIndex);
+      break;
+    case format::ExternKind::Table:
+      Desc = std::string(valTypeName(I.ElemType)) + ", " + limits(I.Lim);
+      break;
+    case format::ExternKind::Memory:
+      Desc = limits(I.Lim) + " pages";
+      break;
+    case format::ExternKind::Global:
+      Desc = globalType(I.ValType, I.Mutable);
+      break;
+    }
+    std::printf("  %s.%s %s %s\n", printable(I.Module).c_str(),
+                printable(I.Field).c_str(), externKindName(I.Kind),
+                Desc.c_str());
+  }
+
+  std::printf("\nexports (%zu):\n", A.Exports.size());
+  for (const format::ExportRec &E : A.Exports)
+    std::printf("  %s %s %u\n", printable(E.Name).c_str(),
+                externKindName(E.Kind), E.Index);
+  if (A.Start != format::NoIndex)
+    std::printf("start: func %u\n", A.Start);
+
+  std::printf("\nmemories (%zu defined, %u imported):\n", A.Memories.size(),
+              ImportedMemories);
+  for (size_t I = 0; I < A.Memories.size(); ++I)
+    std::printf("  memory %zu: %s pages\n", ImportedMemories + I,
+                limits(A.Memories[I].Lim).c_str());
+  std::printf("tables (%zu defined, %u imported):\n", A.Tables.size(),
+              ImportedTables);
+  for (size_t I = 0; I < A.Tables.size(); ++I)
+    std::printf("  table %zu: %s, %s\n", ImportedTables + I,
+                valTypeName(A.Tables[I].ElemType),
+                limits(A.Tables[I].Lim).c_str());
+  std::printf("globals (%zu defined, %u imported):\n", A.Globals.size(),
+              ImportedGlobals);
+  for (size_t I = 0; I < A.Globals.size(); ++I)
+    std::printf("  global %zu: %s = %s\n", ImportedGlobals + I,
+                globalType(A.Globals[I].ValType, A.Globals[I].Mutable).c_str(),
+                constExpr(A.Globals[I].Init).c_str());
+  std::printf("element segments (%zu):\n", A.Elems.size());
+  for (size_t I = 0; I < A.Elems.size(); ++I) {
+    const format::ElemRec &E = A.Elems[I];
+    std::printf("  elem %zu: %s %s, %zu items", I, segmentModeName(E.Mode),
+                valTypeName(E.ElemType), E.Items.size());
+    if (format::SegmentMode(E.Mode) == format::SegmentMode::Active)
+      std::printf(", table %u at %s", E.Table, constExpr(E.Offset).c_str());
+    std::printf("\n");
+  }
+  std::printf("data segments (%zu):\n", A.Datas.size());
+  for (size_t I = 0; I < A.Datas.size(); ++I) {
+    const format::DataRec &D = A.Datas[I];
+    std::printf("  data %zu: %s, %zu bytes", I, segmentModeName(D.Mode),
+                D.Bytes.size());
+    if (format::SegmentMode(D.Mode) == format::SegmentMode::Active)
+      std::printf(", memory %u at %s", D.Memory, constExpr(D.Offset).c_str());
+    std::printf("\n");
+  }
+
+  std::printf("\nfunctions (%zu defined, %u imported):\n", A.Functions.size(),
+              ImportedFuncs);
+  for (size_t I = 0; I < A.Functions.size(); ++I) {
+    const format::FunctionRec &F = A.Functions[I];
+    std::printf("  func %zu: %s, code 0x%x size %u, wasm offset 0x%x\n",
+                ImportedFuncs + I, signature(A, F.TypeIndex).c_str(),
+                F.CodeOffset, F.CodeSize, F.WasmOffset);
+  }
+  std::printf("trampolines (%zu):\n", A.Trampolines.size());
+  for (size_t I = 0; I < A.Trampolines.size(); ++I)
+    std::printf("  type %zu: entry 0x%x, exit 0x%x\n", I,
+                A.Trampolines[I].EntryOffset, A.Trampolines[I].ExitOffset);
+
+  // By kind, in relocs.def order; libcall relocations also by routine.
+  std::printf("\nrelocations (%zu):\n", A.Relocs.size());
+  std::map<uint8_t, size_t> ByKind;
+  std::map<uint32_t, size_t> ByLibcall;
+  for (const format::RelocRec &R : A.Relocs) {
+    ++ByKind[R.Kind];
+    if (isLibcallReloc(R.Kind))
+      ++ByLibcall[R.Value];
+  }
+  for (const auto &[Kind, N] : ByKind)
+    std::printf("  %s: %zu\n", relocName(Kind), N);
+  for (const auto &[Index, N] : ByLibcall)
+    std::printf("    libcall %s: %zu\n", loader::libcallName(Index), N);
+}
+
+int inspectMain(const std::vector<std::string> &Args) {
+  std::vector<std::string> Files;
+  for (const std::string &A : Args) {
+    if (isHelpFlag(A)) {
+      printInspectHelp();
+      return ExitOk;
+    }
+    if (A.size() > 1 && A[0] == '-')
+      return usageError("inspect", "unknown option '" + A + "'");
+    Files.push_back(A);
+  }
+  if (Files.empty())
+    return usageError("inspect", "no input file");
+  if (Files.size() > 1)
+    return usageError("inspect", "expected one artifact, got " +
+                                     std::to_string(Files.size()));
+
+  const std::string &Path = Files[0];
+  Expected<std::vector<uint8_t>> Bytes = readFile(Path);
+  if (!Bytes) {
+    std::fprintf(stderr, "error: %s\n", Bytes.takeError().str().c_str());
+    return ExitFailure;
+  }
+  // Accept whatever architecture the artifact names: LoadOptions has no
+  // "any", so expect the one in the preamble (byte 12). An unknown value is
+  // still refused by the verifier, as is everything else.
+  LoadOptions Opts;
+  if (Bytes->size() > 12)
+    Opts.ExpectedArch = Arch((*Bytes)[12]);
+  Opts.AllowGuard = true;
+  Opts.AllowBoundsChecked = true;
+  Expected<format::Artifact> A = loader::verifyArtifact(*Bytes, Opts);
+  if (!A) {
+    Error E = A.takeError();
+    std::fprintf(stderr, "error: %s: %s artifact: %s\n", Path.c_str(),
+                 errorKindName(E.kind()), E.str().c_str());
+    return ExitFailure;
+  }
+  printArtifact(*A, Bytes->size());
+  return ExitOk;
+}
+
+} // namespace kiln::cli
