@@ -29,6 +29,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -167,6 +168,10 @@ public:
   /// Calls an exported function. Argument count and types are checked.
   Expected<std::vector<Value>> call(std::string_view Export,
                                     std::span<const Value> Args);
+  Expected<std::vector<Value>> call(std::string_view Export,
+                                    std::initializer_list<Value> Args) {
+    return call(Export, std::span<const Value>(Args.begin(), Args.size()));
+  }
   /// The export named `Name`, if any.
   std::optional<Extern> exportOf(std::string_view Name) const;
   const std::vector<std::pair<std::string, Extern>> &exports() const;
