@@ -26,7 +26,7 @@ namespace kiln::wasm {
 class Reader {
 public:
   Reader(std::span<const uint8_t> File)
-      : Data(File.data()), Pos(0), End(File.size()), FileSize(File.size()) {}
+      : Data(File.data()), Pos(0), End(File.size()) {}
 
   /// A reader over [Begin, Begin+Size) of the same file. The caller has
   /// checked that the window lies inside the file.
@@ -34,6 +34,7 @@ public:
     Reader R = *this;
     R.Pos = Begin;
     R.End = Begin + Size;
+    R.InWindow = true;
     return R;
   }
 
@@ -51,8 +52,8 @@ public:
     return fail(ErrorKind::Malformed, std::move(Msg));
   }
   Error unexpectedEnd() const {
-    return malformed(End == FileSize ? "unexpected end"
-                                     : "unexpected end of section or function");
+    return malformed(InWindow ? "unexpected end of section or function"
+                              : "unexpected end");
   }
 
   Error readU8(uint8_t &Out) {
@@ -109,9 +110,8 @@ public:
     KILN_CHECK(readVarU32(Out));
     if (MinElemBytes && uint64_t(Out) > remaining() / MinElemBytes)
       return Error::make(ErrorKind::Malformed,
-                         End == FileSize
-                             ? "unexpected end"
-                             : "unexpected end of section or function")
+                         InWindow ? "unexpected end of section or function"
+                                  : "unexpected end")
           .atOffset(At);
     return Error::success();
   }
@@ -175,7 +175,7 @@ private:
   const uint8_t *Data;
   uint64_t Pos = {};
   uint64_t End = {};
-  uint64_t FileSize = {};
+  bool InWindow = false; // inside a section or body, not the whole file
 };
 
 /// True if [Data, Data+Size) is well-formed UTF-8 (no overlongs, no

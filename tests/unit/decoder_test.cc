@@ -804,7 +804,7 @@ TEST(Decoder, RejectsSectionContentRunningPastDeclaredSize) {
 // (reader.h) picks the short "unexpected end" whenever the window ends where
 // the file does; window() should mark the reader as a section/body window
 // instead. The kind (malformed) and offset are already right.
-TEST(Decoder, DISABLED_SaysEndOfSectionWhenTheLastSectionIsShort) {
+TEST(Decoder, SaysEndOfSectionWhenTheLastSectionIsShort) {
   WasmBuilder W;
   WasmBuilder::Placed S = W.section(SecTable, {0x01});
   EXPECT_TRUE(isError(decodeError(W.bytes()), ErrorKind::Malformed, S.Payload,

@@ -20,9 +20,9 @@
 //   Sections, in the order of the table, each 16-byte aligned
 //   Trailer: u8[32] SHA-256 of every byte before it
 //
-// The trailer covers the preamble and the section table, which carries each
-// section's digest, so every byte is covered and each is hashed once; a
-// corrupted section is named ("checksum mismatch at section code").
+// The trailer covers every byte before it; the per-section digests in the
+// table let the loader name the section that is corrupt ("checksum mismatch
+// at section Code"). The padding between sections must be zero.
 //
 // Record fields use fixed-width integers, u32 lengths for vectors and
 // strings, and u8 for enums; the reader bounds every length by the bytes
