@@ -33,7 +33,8 @@ ctest --test-dir build --output-on-failure -j "$JOBS"
 step "sanitizers: ASan+UBSan (build-asan/)"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DKILN_SANITIZE=address,undefined >/dev/null
-cmake --build build-asan -j "$JOBS" --target kiln kiln-unit-tests kiln-fuzz-corpus kiln-trap-storm
+cmake --build build-asan -j "$JOBS" --target kiln kiln-unit-tests kiln-fuzz-corpus kiln-trap-storm \
+  kiln-capi-smoke trap_storm_kiln
 # Guard-mode memory turns SIGSEGV into traps, so ASan must leave that signal
 # to the runtime (handle_segv=0); LeakSanitizer runs at every exit.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handler=1 \

@@ -20,12 +20,16 @@
 
 namespace kiln::rt {
 
-/// An address inside the call instruction that called the current builtin
-/// (return addresses point past it, possibly into the next function).
-#define KILN_CALLER_PC()                                                       \
-  (reinterpret_cast<uintptr_t>(                                                \
-       __builtin_extract_return_addr(__builtin_return_address(0))) -           \
-   1)
+/// Declares `Var`: an address inside the call instruction that called the
+/// current builtin (return addresses point past it, possibly into the next
+/// function). Taken on entry and pinned there by the empty asm, so the
+/// compiler cannot sink it into a split-off cold part of the function
+/// (GCC's partial inlining), where it would name the wrong caller.
+#define KILN_CALLER_PC(Var)                                                    \
+  uintptr_t Var = reinterpret_cast<uintptr_t>(__builtin_extract_return_addr(   \
+                      __builtin_return_address(0))) -                          \
+                  1;                                                           \
+  __asm__ volatile("" : "+r"(Var))
 
 static bool inBounds(uint32_t Index, uint32_t Len, uint64_t Size) {
   return uint64_t(Index) + Len <= Size;
@@ -33,8 +37,8 @@ static bool inBounds(uint32_t Index, uint32_t Len, uint64_t Size) {
 
 [[noreturn]] static void builtinTrap(VMContext *Ctx, uint32_t Code,
                                      uint32_t WasmOffset) {
-  raiseTrap(TrapCode(Code), InstanceState::of(Ctx).Mod, WasmOffset,
-            KILN_CALLER_PC());
+  KILN_CALLER_PC(Pc);
+  raiseTrap(TrapCode(Code), InstanceState::of(Ctx).Mod, WasmOffset, Pc);
 }
 
 static uint32_t builtinMemoryGrow(VMContext *Ctx, uint32_t Delta) {
@@ -44,27 +48,30 @@ static uint32_t builtinMemoryGrow(VMContext *Ctx, uint32_t Delta) {
 
 static void builtinMemoryFill(VMContext *Ctx, uint32_t Dst, uint32_t Byte,
                               uint32_t Len) {
+  KILN_CALLER_PC(Pc);
   if (!inBounds(Dst, Len, Ctx->MemorySize))
     raiseTrap(TrapCode::MemoryOutOfBounds, InstanceState::of(Ctx).Mod, 0,
-              KILN_CALLER_PC());
+              Pc);
   std::memset(Ctx->MemoryBase + Dst, int(uint8_t(Byte)), Len);
 }
 
 static void builtinMemoryCopy(VMContext *Ctx, uint32_t Dst, uint32_t Src,
                               uint32_t Len) {
+  KILN_CALLER_PC(Pc);
   if (!inBounds(Dst, Len, Ctx->MemorySize) ||
       !inBounds(Src, Len, Ctx->MemorySize))
     raiseTrap(TrapCode::MemoryOutOfBounds, InstanceState::of(Ctx).Mod, 0,
-              KILN_CALLER_PC());
+              Pc);
   std::memmove(Ctx->MemoryBase + Dst, Ctx->MemoryBase + Src, Len);
 }
 
 static void builtinMemoryInit(VMContext *Ctx, uint32_t Seg, uint32_t Dst,
                               uint32_t Src, uint32_t Len) {
+  KILN_CALLER_PC(Pc);
   InstanceState &S = InstanceState::of(Ctx);
   std::span<const uint8_t> Data = S.dataSegment(Seg);
   if (!inBounds(Src, Len, Data.size()) || !inBounds(Dst, Len, Ctx->MemorySize))
-    raiseTrap(TrapCode::MemoryOutOfBounds, S.Mod, 0, KILN_CALLER_PC());
+    raiseTrap(TrapCode::MemoryOutOfBounds, S.Mod, 0, Pc);
   if (Len)
     std::memcpy(Ctx->MemoryBase + Dst, Data.data() + Src, Len);
 }
@@ -80,25 +87,28 @@ static uint32_t builtinTableGrow(VMContext *Ctx, uint32_t Table, void *Init,
 
 static void builtinTableFill(VMContext *Ctx, uint32_t Table, uint32_t Dst,
                              void *Val, uint32_t Len) {
+  KILN_CALLER_PC(Pc);
   InstanceState &S = InstanceState::of(Ctx);
   if (!S.Tables[Table]->fill(Dst, Val, Len))
-    raiseTrap(TrapCode::TableOutOfBounds, S.Mod, 0, KILN_CALLER_PC());
+    raiseTrap(TrapCode::TableOutOfBounds, S.Mod, 0, Pc);
 }
 
 static void builtinTableCopy(VMContext *Ctx, uint32_t DstTable,
                              uint32_t SrcTable, uint32_t Dst, uint32_t Src,
                              uint32_t Len) {
+  KILN_CALLER_PC(Pc);
   InstanceState &S = InstanceState::of(Ctx);
   if (!kiln::Table::copy(*S.Tables[DstTable], Dst, *S.Tables[SrcTable], Src,
                          Len))
-    raiseTrap(TrapCode::TableOutOfBounds, S.Mod, 0, KILN_CALLER_PC());
+    raiseTrap(TrapCode::TableOutOfBounds, S.Mod, 0, Pc);
 }
 
 static void builtinTableInit(VMContext *Ctx, uint32_t Table, uint32_t Seg,
                              uint32_t Dst, uint32_t Src, uint32_t Len) {
+  KILN_CALLER_PC(Pc);
   InstanceState &S = InstanceState::of(Ctx);
   if (!S.Tables[Table]->init(Dst, S.ElemSegs[Seg], Src, Len))
-    raiseTrap(TrapCode::TableOutOfBounds, S.Mod, 0, KILN_CALLER_PC());
+    raiseTrap(TrapCode::TableOutOfBounds, S.Mod, 0, Pc);
 }
 
 static void builtinElemDrop(VMContext *Ctx, uint32_t Seg) {

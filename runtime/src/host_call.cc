@@ -81,10 +81,7 @@ static bool invokeFromSlots(Func &F, ValSlot *Slots) {
 void builtinHostCall(VMContext *HostCtx, void *Slots) {
   Func &F = *static_cast<Func *>(HostCtx->Instance);
   if (!invokeFromSlots(F, static_cast<ValSlot *>(Slots)))
-    raiseTrap(TrapCode::HostError, F.Owner ? F.Owner->Mod : nullptr, 0,
-              reinterpret_cast<uintptr_t>(__builtin_extract_return_addr(
-                  __builtin_return_address(0))) -
-                  1);
+    raiseTrap(TrapCode::HostError, F.Owner ? F.Owner->Mod : nullptr, 0, 0);
 }
 
 Expected<std::vector<Value>> callHostDirect(const Func &F,

@@ -3,8 +3,8 @@
 // The signal handler must leave faults that are not Kiln's alone, so these
 // run in forked children (death tests) and check the child dies of SIGSEGV.
 //
-// On x86-64, a small artifact with hand-written machine code in place of
-// generated code exercises the whole call path: entry trampolines, results,
+// On x86-64 and AArch64, a small artifact with hand-written machine code in
+// place of generated code exercises the whole call path: entry trampolines, results,
 // the Trap builtin (function index and Wasm offset), guard-page faults that
 // become traps, builtins that trap, the stack limit, host calls through an
 // exit trampoline, host errors, re-entrancy, threads and the reuse of the
@@ -86,7 +86,7 @@ TEST(RuntimeCodeRegistry, RangesAreFoundAndReleased) {
   EXPECT_EQ(rt::codeRangeOwner(0x1800), nullptr);
 }
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__aarch64__)
 
 namespace {
 /// Assembles the test module's text and records where each piece starts.
@@ -95,6 +95,11 @@ struct Code {
   uint32_t here() const { return uint32_t(Bytes.size()); }
   void emit(std::initializer_list<uint8_t> B) {
     Bytes.insert(Bytes.end(), B.begin(), B.end());
+  }
+  void words(std::initializer_list<uint32_t> Ws) { // AArch64 instructions
+    for (uint32_t W : Ws)
+      for (int I = 0; I < 4; ++I)
+        Bytes.push_back(uint8_t(W >> (8 * I)));
   }
 };
 
@@ -109,45 +114,53 @@ enum : uint32_t {
   FGrow,        // memory.grow(1)
   NumFuncs
 };
-} // namespace
 
-static format::Artifact testArtifact() {
+/// The functions above (in order), then entry_T0 and exit_T0, for this
+/// host: VMContext offsets are those of kiln/abi.h for 8-byte pointers
+/// (StackLimit 16, Builtins 24, ImportedFuncs 32).
+struct TestCode {
   Code C;
   std::vector<format::FunctionRec> Funcs;
-  auto Begin = [&](uint32_t WasmOffset) {
+  uint32_t Entry = 0, Exit = 0;
+  void begin(uint32_t WasmOffset) {
     Funcs.push_back({0, C.here(), 0, WasmOffset});
-  };
-  auto End = [&] { Funcs.back().CodeSize = C.here() - Funcs.back().CodeOffset; };
+  }
+  void end() { Funcs.back().CodeSize = C.here() - Funcs.back().CodeOffset; }
+};
+} // namespace
 
-  Begin(0x1000); // FRet42
+#if defined(__x86_64__)
+static void emitTestCode(TestCode &T) {
+  Code &C = T.C;
+  T.begin(0x1000); // FRet42
   C.emit({0xb8, 42, 0, 0, 0, 0xc3}); // mov eax, 42; ret
-  End();
+  T.end();
 
-  Begin(0x1200); // FTrap
+  T.begin(0x1200); // FTrap
   C.emit({0x48, 0x83, 0xec, 0x08,    // sub rsp, 8
           0x48, 0x8b, 0x47, 0x18,    // mov rax, [rdi+24]  (Builtins)
           0xbe, 0x01, 0, 0, 0,       // mov esi, 1         (Unreachable)
           0xba, 0x34, 0x12, 0, 0,    // mov edx, 0x1234
           0xff, 0x10,                // call [rax]         (Trap)
           0x0f, 0x0b});              // ud2
-  End();
+  T.end();
 
-  Begin(0x1300); // FOob
+  T.begin(0x1300); // FOob
   C.emit({0x48, 0x8b, 0x07,                   // mov rax, [rdi] (MemoryBase)
           0x8b, 0x80, 0x00, 0x00, 0x01, 0x00, // mov eax, [rax+0x10000]
           0xc3});
-  End();
+  T.end();
 
-  Begin(0x1400); // FCallImport
+  T.begin(0x1400); // FCallImport
   C.emit({0x48, 0x83, 0xec, 0x08, // sub rsp, 8
           0x48, 0x8b, 0x47, 0x20, // mov rax, [rdi+32] (ImportedFuncs)
           0x48, 0x8b, 0x78, 0x08, // mov rdi, [rax+8]  (Ctx)
           0xff, 0x10,             // call [rax]        (Code)
           0x48, 0x83, 0xc4, 0x08, // add rsp, 8
           0xc3});
-  End();
+  T.end();
 
-  Begin(0x1500); // FRecurse
+  T.begin(0x1500); // FRecurse
   uint32_t RecStart = C.here();
   C.emit({0x48, 0x83, 0xec, 0x08,  // sub rsp, 8
           0x48, 0x3b, 0x67, 0x10,  // cmp rsp, [rdi+16] (StackLimit)
@@ -163,9 +176,9 @@ static format::Artifact testArtifact() {
           0x31, 0xd2,              // xor edx, edx
           0xff, 0x10,              // call [rax]
           0x0f, 0x0b});
-  End();
+  T.end();
 
-  Begin(0x1600); // FFill
+  T.begin(0x1600); // FFill
   C.emit({0x48, 0x83, 0xec, 0x08,  // sub rsp, 8
           0x48, 0x8b, 0x47, 0x18,  // mov rax, [rdi+24]
           0xbe, 0x00, 0xff, 0, 0,  // mov esi, 0xff00
@@ -175,18 +188,18 @@ static format::Artifact testArtifact() {
           0x31, 0xc0,              // xor eax, eax
           0x48, 0x83, 0xc4, 0x08,  // add rsp, 8
           0xc3});
-  End();
+  T.end();
 
-  Begin(0x1700); // FGrow
+  T.begin(0x1700); // FGrow
   C.emit({0x48, 0x83, 0xec, 0x08,  // sub rsp, 8
           0x48, 0x8b, 0x47, 0x18,  // mov rax, [rdi+24]
           0xbe, 0x01, 0, 0, 0,     // mov esi, 1
           0xff, 0x50, 0x08,        // call [rax+8] (MemoryGrow)
           0x48, 0x83, 0xc4, 0x08,  // add rsp, 8
           0xc3});
-  End();
+  T.end();
 
-  uint32_t Entry = C.here(); // entry_T0(Code, Ctx, Slots)
+  T.Entry = C.here(); // entry_T0(Code, Ctx, Slots)
   C.emit({0x53,                    // push rbx
           0x48, 0x89, 0xd3,        // mov rbx, rdx (Slots)
           0x48, 0x89, 0xf8,        // mov rax, rdi (Code)
@@ -194,7 +207,7 @@ static format::Artifact testArtifact() {
           0xff, 0xd0,              // call rax
           0x89, 0x03,              // mov [rbx], eax
           0x5b, 0xc3});            // pop rbx; ret
-  uint32_t Exit = C.here(); // exit_T0(HostCtx)
+  T.Exit = C.here(); // exit_T0(HostCtx)
   C.emit({0x48, 0x83, 0xec, 0x18,  // sub rsp, 24
           0x48, 0x89, 0xe6,        // mov rsi, rsp (Slots)
           0x48, 0x8b, 0x47, 0x18,  // mov rax, [rdi+24]
@@ -202,12 +215,113 @@ static format::Artifact testArtifact() {
           0x8b, 0x04, 0x24,        // mov eax, [rsp]
           0x48, 0x83, 0xc4, 0x18,  // add rsp, 24
           0xc3});
+}
+#else // __aarch64__
+static void emitTestCode(TestCode &T) {
+  Code &C = T.C;
+  const uint32_t Push = 0xa9bf7bfd; // stp x29, x30, [sp, #-16]!
+  const uint32_t Pop = 0xa8c17bfd;  // ldp x29, x30, [sp], #16
+  const uint32_t Ret = 0xd65f03c0;
+  const uint32_t LoadBuiltins = 0xf9400c08; // ldr x8, [x0, #24]
+  const uint32_t CallX8 = 0xd63f0100;       // blr x8
+
+  T.begin(0x1000); // FRet42
+  C.words({0x52800540, Ret}); // mov w0, #42
+  T.end();
+
+  T.begin(0x1200); // FTrap
+  C.words({Push, LoadBuiltins,
+           0xf9400108,  // ldr x8, [x8]        (Trap)
+           0x52800021,  // mov w1, #1          (Unreachable)
+           0x52824682,  // mov w2, #0x1234
+           CallX8,
+           0xd4200000}); // brk #0
+  T.end();
+
+  T.begin(0x1300); // FOob
+  C.words({0xf9400008,  // ldr x8, [x0]        (MemoryBase)
+           0x52a00029,  // mov w9, #0x10000
+           0xb8696900,  // ldr w0, [x8, x9]
+           Ret});
+  T.end();
+
+  T.begin(0x1400); // FCallImport
+  C.words({Push,
+           0xf9401008,  // ldr x8, [x0, #32]   (ImportedFuncs)
+           0xf9400500,  // ldr x0, [x8, #8]    (Ctx)
+           0xf9400108,  // ldr x8, [x8]        (Code)
+           CallX8, Pop, Ret});
+  T.end();
+
+  T.begin(0x1500); // FRecurse
+  C.words({Push,        // 0
+           0xf9400808,  // 1: ldr x8, [x0, #16] (StackLimit)
+           0x910003e9,  // 2: mov x9, sp
+           0xeb08013f,  // 3: cmp x9, x8
+           0x54000083,  // 4: b.lo 8
+           0x97fffffb,  // 5: bl 0
+           Pop, Ret,    // 6, 7
+           LoadBuiltins, // 8
+           0xf9400108,  // ldr x8, [x8]
+           0x52800141,  // mov w1, #10 (StackOverflow)
+           0x52800002,  // mov w2, #0
+           CallX8,
+           0xd4200000}); // brk #0
+  T.end();
+
+  T.begin(0x1600); // FFill
+  C.words({Push, LoadBuiltins,
+           0xf9400908,  // ldr x8, [x8, #16]   (MemoryFill)
+           0x529fe001,  // mov w1, #0xff00
+           0x52800022,  // mov w2, #1
+           0x52804003,  // mov w3, #0x200
+           CallX8,
+           0x52800000,  // mov w0, #0
+           Pop, Ret});
+  T.end();
+
+  T.begin(0x1700); // FGrow
+  C.words({Push, LoadBuiltins,
+           0xf9400508,  // ldr x8, [x8, #8]    (MemoryGrow)
+           0x52800021,  // mov w1, #1
+           CallX8, Pop, Ret});
+  T.end();
+
+  T.Entry = C.here(); // entry_T0(Code, Ctx, Slots)
+  C.words({0xa9be7bfd,  // stp x29, x30, [sp, #-32]!
+           0xf9000bf3,  // str x19, [sp, #16]
+           0xaa0203f3,  // mov x19, x2 (Slots)
+           0xaa0003e8,  // mov x8, x0  (Code)
+           0xaa0103e0,  // mov x0, x1  (Ctx)
+           CallX8,
+           0xb9000260,  // str w0, [x19]
+           0xf9400bf3,  // ldr x19, [sp, #16]
+           0xa8c27bfd,  // ldp x29, x30, [sp], #32
+           Ret});
+  T.Exit = C.here(); // exit_T0(HostCtx)
+  C.words({0xa9be7bfd,  // stp x29, x30, [sp, #-32]!
+           0x910043e1,  // add x1, sp, #16 (Slots)
+           LoadBuiltins,
+           0xf9402d08,  // ldr x8, [x8, #88]   (HostCall)
+           CallX8,
+           0xb94013e0,  // ldr w0, [sp, #16]
+           0xa8c27bfd,  // ldp x29, x30, [sp], #32
+           Ret});
+}
+#endif
+
+static format::Artifact testArtifact() {
+  TestCode T;
+  emitTestCode(T);
+  Code &C = T.C;
+  std::vector<format::FunctionRec> &Funcs = T.Funcs;
+  uint32_t Entry = T.Entry, Exit = T.Exit;
 
   format::Artifact A;
-  A.TargetArch = Arch::X86_64;
+  A.TargetArch = hostArch();
   A.Mode = MemoryMode::Guard;
   A.PointerBytes = 8;
-  A.Target.Triple = "x86_64-linux-gnu";
+  A.Target.Triple = "test";
   A.Types.push_back({{}, {0x7f}});
   format::ImportRec Imp;
   Imp.Module = "host";
@@ -226,11 +340,12 @@ static format::Artifact testArtifact() {
     A.Exports.push_back({Names[I], uint8_t(FK::Func), I});
   A.Exports.push_back({"mem", uint8_t(FK::Memory), 0});
   A.Trampolines.push_back({Entry, Exit});
-  A.Image.PageAlign = 4096;
+  uint32_t Page = uint32_t(sysconf(_SC_PAGESIZE));
+  A.Image.PageAlign = Page;
   A.Image.TextSize = C.here();
-  A.Image.ReadOnlyOffset = 4096;
+  A.Image.ReadOnlyOffset = Page;
   A.Image.Bytes = C.Bytes;
-  A.Image.Bytes.resize(4096, 0);
+  A.Image.Bytes.resize(Page, 0);
   return A;
 }
 
@@ -590,4 +705,4 @@ TEST_F(RuntimeCall, SmallThreadStacksTrapInsteadOfOverflowing) {
   EXPECT_EQ(uintptr_t(Result), uintptr_t(TrapCode::StackOverflow));
 }
 
-#endif // __x86_64__
+#endif // __x86_64__ || __aarch64__

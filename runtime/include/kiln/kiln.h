@@ -1,0 +1,90 @@
+/*===- kiln/kiln.h - The C embedding API ----------------------------------===*
+ *
+ * A small C interface over kiln/runtime.h, for firmware written in C:
+ *
+ *   char err[256];
+ *   kiln_module *m = kiln_module_load(bytes, len, err, sizeof err);
+ *   kiln_linker *l = kiln_linker_new();
+ *   kiln_linker_define_func(l, "env", "log", params, 1, NULL, 0, log_cb, env);
+ *   kiln_instance *i = kiln_linker_instantiate(l, m, err, sizeof err);
+ *   kiln_val arg = {KILN_I32, {.i32 = 7}}, res;
+ *   kiln_trap trap;
+ *   if (kiln_call(i, "run", &arg, 1, &res, 1, &trap, err, sizeof err) == KILN_TRAPPED)
+ *     printf("trap %d in function %u: %s\n", trap.code, trap.func_index, err);
+ *
+ * Every function that can fail writes a NUL-terminated message into `err`
+ * (truncated to `err_len`); no function aborts on bad input.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef KILN_KILN_H
+#define KILN_KILN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct kiln_module kiln_module;
+typedef struct kiln_linker kiln_linker;
+typedef struct kiln_instance kiln_instance;
+
+/* Value kinds use the Wasm binary encoding. */
+typedef enum {
+  KILN_I32 = 0x7f,
+  KILN_I64 = 0x7e,
+  KILN_F32 = 0x7d,
+  KILN_F64 = 0x7c,
+} kiln_valkind;
+
+typedef struct {
+  uint8_t kind; /* kiln_valkind */
+  union {
+    uint32_t i32;
+    uint64_t i64;
+    float f32;
+    double f64;
+  } of;
+} kiln_val;
+
+typedef struct {
+  uint32_t code;       /* kiln/traps.def code (0: no trap) */
+  uint32_t func_index; /* Wasm function index, or UINT32_MAX if unknown */
+} kiln_trap;
+
+typedef enum { KILN_OK = 0, KILN_TRAPPED = 1, KILN_ERROR = 2 } kiln_status;
+
+/* A host function: reads args, writes results; returns 0, or non-zero to
+ * make the calling guest trap with "host function error". */
+typedef int (*kiln_host_fn)(void *env, const kiln_val *args,
+                            kiln_val *results);
+
+kiln_module *kiln_module_load(const uint8_t *bytes, size_t len, char *err,
+                              size_t err_len);
+void kiln_module_free(kiln_module *m);
+
+kiln_linker *kiln_linker_new(void);
+void kiln_linker_free(kiln_linker *l);
+/* params/results: arrays of kiln_valkind. */
+void kiln_linker_define_func(kiln_linker *l, const char *module,
+                             const char *field, const uint8_t *params,
+                             size_t n_params, const uint8_t *results,
+                             size_t n_results, kiln_host_fn fn, void *env);
+kiln_instance *kiln_linker_instantiate(kiln_linker *l, kiln_module *m,
+                                       char *err, size_t err_len);
+void kiln_instance_free(kiln_instance *i);
+
+/* Calls an exported function. Counts and kinds must match its signature. */
+kiln_status kiln_call(kiln_instance *i, const char *name, const kiln_val *args,
+                      size_t n_args, kiln_val *results, size_t n_results,
+                      kiln_trap *trap, char *err, size_t err_len);
+
+/* An exported memory's data and size in bytes, or NULL. */
+uint8_t *kiln_memory(kiln_instance *i, const char *name, uint64_t *size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KILN_KILN_H */
