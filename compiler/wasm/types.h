@@ -8,21 +8,16 @@
 #ifndef KILN_WASM_TYPES_H
 #define KILN_WASM_TYPES_H
 
+#include "kiln/types.h"
+
 #include <cstdint>
 #include <optional>
 #include <vector>
 
 namespace kiln::wasm {
 
-enum class ValType : uint8_t {
-  I32 = 0x7f,
-  I64 = 0x7e,
-  F32 = 0x7d,
-  F64 = 0x7c,
-  V128 = 0x7b,
-  FuncRef = 0x70,
-  ExternRef = 0x6f,
-};
+using kiln::ValType;
+using kiln::valTypeName;
 
 inline bool isNumType(ValType T) {
   return T == ValType::I32 || T == ValType::I64 || T == ValType::F32 ||
@@ -31,7 +26,6 @@ inline bool isNumType(ValType T) {
 inline bool isRefType(ValType T) {
   return T == ValType::FuncRef || T == ValType::ExternRef;
 }
-const char *valTypeName(ValType T);
 /// Decodes a value type byte; nullopt if it names no value type.
 std::optional<ValType> valTypeFromByte(uint8_t B);
 
@@ -60,8 +54,8 @@ struct GlobalType {
   bool Mutable = false;
 };
 
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
-const char *externKindName(ExternKind K);
+using kiln::ExternKind;
+using kiln::externKindName;
 
 inline constexpr uint64_t WasmPageSize = 65536;
 inline constexpr uint64_t MaxMemoryPages = 65536; // 4 GiB of 32-bit memory

@@ -189,39 +189,11 @@ static bool isValType(uint8_t T) {
 
 static bool isRefType(uint8_t T) { return T == 0x70 || T == 0x6f; }
 
-static const char *valTypeName(uint8_t T) {
-  switch (T) {
-  case 0x7f:
-    return "i32";
-  case 0x7e:
-    return "i64";
-  case 0x7d:
-    return "f32";
-  case 0x7c:
-    return "f64";
-  case 0x7b:
-    return "v128";
-  case 0x70:
-    return "funcref";
-  case 0x6f:
-    return "externref";
-  default:
-    return "invalid";
-  }
-}
 
+/// Kinds as messages name them: "unknown function 3", "table 1".
 static const char *externKindName(uint8_t K) {
-  switch (ExternKind(K)) {
-  case ExternKind::Func:
-    return "function";
-  case ExternKind::Table:
-    return "table";
-  case ExternKind::Memory:
-    return "memory";
-  case ExternKind::Global:
-    return "global";
-  }
-  return "unknown";
+  return ExternKind(K) == ExternKind::Func ? "function"
+                                           : kiln::externKindName(ExternKind(K));
 }
 
 static const char *externKindPlural(uint8_t K) {
@@ -550,8 +522,8 @@ Error Checker::checkConst(const ConstExprRec &C, uint8_t Want, SectionId Id,
   if (Type != Want)
     return fail(Id, Record,
                 formatString("%s: constant expression has type %s, expected %s",
-                             What.c_str(), valTypeName(Type),
-                             valTypeName(Want)));
+                             What.c_str(), valTypeByteName(Type),
+                             valTypeByteName(Want)));
   return Error::success();
 }
 
@@ -772,8 +744,8 @@ Error Checker::checkElems() {
       if (TableTypes[E.Table] != E.ElemType)
         return fail(SectionId::Elems, I,
                     formatString("%s: %s elements for a %s table", What.c_str(),
-                                 valTypeName(E.ElemType),
-                                 valTypeName(TableTypes[E.Table])));
+                                 valTypeByteName(E.ElemType),
+                                 valTypeByteName(TableTypes[E.Table])));
       KILN_CHECK(
           checkConst(E.Offset, 0x7f, SectionId::Elems, I, What + " offset"));
     }

@@ -37,8 +37,8 @@ Error setGlobalValue(Global &G, const Value &V) {
   if (V.Type != G.type())
     return Error::make(ErrorKind::Usage,
                        formatString("cannot set a %s global to a %s value",
-                                    rt::valTypeName(G.type()),
-                                    rt::valTypeName(V.Type)));
+                                    valTypeName(G.type()),
+                                    valTypeName(V.Type)));
   G.set(V);
   return Error::success();
 }

@@ -15,7 +15,11 @@
 // When the state is destroyed it detaches from its memory and nulls every
 // reference to its functions in the tables and funcref globals it shares
 // with others, so a surviving instance traps ("uninitialized element")
-// instead of calling freed code.
+// instead of calling freed code. Only tables and globals this instance
+// defines or imports are cleaned: a reference that Wasm code copied into a
+// table the instance cannot reach, or a funcref Value the host kept, is not.
+// Without a store, embedders keep an instance alive while such references
+// may still be used (the spec runner keeps every instance of a script).
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_RUNTIME_INSTANCE_H

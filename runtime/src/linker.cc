@@ -55,19 +55,6 @@ void Linker::defineInstance(std::string_view Name, const Instance &I) {
     define(Name, Field, E);
 }
 
-static const char *kindName(ExternKind K) {
-  switch (K) {
-  case ExternKind::Func:
-    return "func";
-  case ExternKind::Table:
-    return "table";
-  case ExternKind::Memory:
-    return "memory";
-  case ExternKind::Global:
-    return "global";
-  }
-  return "?";
-}
 
 static std::string limitsString(uint64_t Min, std::optional<uint64_t> Max) {
   if (Max)
@@ -87,8 +74,8 @@ static bool limitsMatch(uint64_t Min, std::optional<uint64_t> Max,
 }
 
 static std::string globalTypeString(ValType T, bool Mutable) {
-  return Mutable ? std::string("(mut ") + rt::valTypeName(T) + ")"
-                 : std::string(rt::valTypeName(T));
+  return Mutable ? std::string("(mut ") + valTypeName(T) + ")"
+                 : std::string(valTypeName(T));
 }
 
 static std::optional<uint64_t> declaredMax(const format::LimitsRec &L) {
@@ -104,8 +91,8 @@ static std::string mismatch(const format::ImportRec &I, const Extern &E,
                  (E.Kind == ExternKind::Memory && E.M) ||
                  (E.Kind == ExternKind::Global && E.G);
   if (E.Kind != Want || !Present)
-    return formatString("expected %s, got %s", kindName(Want),
-                        Present ? kindName(E.Kind) : "nothing");
+    return formatString("expected %s, got %s", externKindName(Want),
+                        Present ? externKindName(E.Kind) : "nothing");
   switch (Want) {
   case ExternKind::Func: {
     const FuncSig &Expected = M.Sigs[I.TypeIndex];
@@ -122,9 +109,9 @@ static std::string mismatch(const format::ImportRec &I, const Extern &E,
     if (E.T->elemType() == Elem && limitsMatch(E.T->size(), Max, I.Lim))
       return {};
     return std::string("expected table ") + limitsString(I.Lim.Min, declaredMax(I.Lim)) +
-           " " + rt::valTypeName(Elem) + ", got table " +
+           " " + valTypeName(Elem) + ", got table " +
            limitsString(E.T->size(), Max) + " " +
-           rt::valTypeName(E.T->elemType());
+           valTypeName(E.T->elemType());
   }
   case ExternKind::Memory: {
     std::optional<uint64_t> Max;

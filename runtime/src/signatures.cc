@@ -43,25 +43,6 @@ FuncSig funcSigOf(const format::FuncTypeRec &T) {
   return Sig;
 }
 
-const char *valTypeName(ValType T) {
-  switch (T) {
-  case ValType::I32:
-    return "i32";
-  case ValType::I64:
-    return "i64";
-  case ValType::F32:
-    return "f32";
-  case ValType::F64:
-    return "f64";
-  case ValType::V128:
-    return "v128";
-  case ValType::FuncRef:
-    return "funcref";
-  case ValType::ExternRef:
-    return "externref";
-  }
-  return "?";
-}
 
 unsigned valTypeBytes(ValType T) {
   switch (T) {

@@ -27,7 +27,6 @@ uint32_t canonicalSigId(const FuncSig &Sig);
 FuncSig funcSigOf(const format::FuncTypeRec &T);
 
 /// "i32", "funcref", ... ("?" for anything else).
-const char *valTypeName(ValType T);
 
 /// Bytes of a value of type T in a slot or cell (a pointer for references).
 unsigned valTypeBytes(ValType T);

@@ -40,26 +40,6 @@ static void printInspectHelp() {
       "be read, 2 on usage errors.\n");
 }
 
-static const char *valTypeName(uint8_t T) {
-  switch (T) {
-  case 0x7f:
-    return "i32";
-  case 0x7e:
-    return "i64";
-  case 0x7d:
-    return "f32";
-  case 0x7c:
-    return "f64";
-  case 0x7b:
-    return "v128";
-  case 0x70:
-    return "funcref";
-  case 0x6f:
-    return "externref";
-  default:
-    return "?";
-  }
-}
 
 /// Names come from the file; keep control bytes out of the terminal.
 static std::string printable(const std::string &S) {
@@ -73,7 +53,7 @@ static std::string printable(const std::string &S) {
 static std::string typeList(const std::vector<uint8_t> &Types) {
   std::string S = "(";
   for (size_t I = 0; I < Types.size(); ++I)
-    S += std::string(I ? ", " : "") + valTypeName(Types[I]);
+    S += std::string(I ? ", " : "") + valTypeByteName(Types[I]);
   return S + ")";
 }
 
@@ -91,7 +71,7 @@ static std::string limits(const format::LimitsRec &L) {
 }
 
 static std::string globalType(uint8_t ValType, uint8_t Mutable) {
-  return std::string(Mutable ? "mut " : "const ") + valTypeName(ValType);
+  return std::string(Mutable ? "mut " : "const ") + valTypeByteName(ValType);
 }
 
 static std::string constExpr(const format::ConstExprRec &C) {
@@ -115,7 +95,7 @@ static std::string constExpr(const format::ConstExprRec &C) {
   case format::ConstKind::GlobalGet:
     return formatString("global.get %u", C.Index);
   case format::ConstKind::RefNull:
-    return std::string("ref.null ") + valTypeName(C.Type);
+    return std::string("ref.null ") + valTypeByteName(C.Type);
   case format::ConstKind::RefFunc:
     return formatString("ref.func %u", C.Index);
   }
@@ -226,7 +206,7 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
       Desc = signature(A, I.TypeIndex);
       break;
     case format::ExternKind::Table:
-      Desc = std::string(valTypeName(I.ElemType)) + ", " + limits(I.Lim);
+      Desc = std::string(valTypeByteName(I.ElemType)) + ", " + limits(I.Lim);
       break;
     case format::ExternKind::Memory:
       Desc = limits(I.Lim) + " pages";
@@ -256,7 +236,7 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
               ImportedTables);
   for (size_t I = 0; I < A.Tables.size(); ++I)
     std::printf("  table %zu: %s, %s\n", ImportedTables + I,
-                valTypeName(A.Tables[I].ElemType),
+                valTypeByteName(A.Tables[I].ElemType),
                 limits(A.Tables[I].Lim).c_str());
   std::printf("globals (%zu defined, %u imported):\n", A.Globals.size(),
               ImportedGlobals);
@@ -268,7 +248,7 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
   for (size_t I = 0; I < A.Elems.size(); ++I) {
     const format::ElemRec &E = A.Elems[I];
     std::printf("  elem %zu: %s %s, %zu items", I, segmentModeName(E.Mode),
-                valTypeName(E.ElemType), E.Items.size());
+                valTypeByteName(E.ElemType), E.Items.size());
     if (format::SegmentMode(E.Mode) == format::SegmentMode::Active)
       std::printf(", table %u at %s", E.Table, constExpr(E.Offset).c_str());
     std::printf("\n");

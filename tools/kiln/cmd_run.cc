@@ -82,25 +82,6 @@ static bool parseArg(const std::string &S, ValType T, Value &Out) {
   return false;
 }
 
-static const char *typeName(ValType T) {
-  switch (T) {
-  case ValType::I32:
-    return "i32";
-  case ValType::I64:
-    return "i64";
-  case ValType::F32:
-    return "f32";
-  case ValType::F64:
-    return "f64";
-  case ValType::V128:
-    return "v128";
-  case ValType::FuncRef:
-    return "funcref";
-  case ValType::ExternRef:
-    return "externref";
-  }
-  return "?";
-}
 
 static void printValue(const Value &V) {
   switch (V.Type) {
@@ -206,7 +187,7 @@ int runMain(const std::vector<std::string> &Args) {
       return usageError("run", formatString("argument %zu ('%s') is not a "
                                             "valid %s",
                                             K + 1, FuncArgs[K].c_str(),
-                                            typeName(Sig.Params[K])));
+                                            valTypeName(Sig.Params[K])));
   Expected<std::vector<Value>> R = (*Inst)->call(Invoke, Vals);
   if (!R) {
     Error Err = R.takeError();

@@ -33,6 +33,7 @@
 #define KILN_FORMAT_H
 
 #include "kiln/target.h"
+#include "kiln/types.h"
 
 #include <array>
 #include <cstdint>
@@ -81,7 +82,7 @@ struct LimitsRec {
   uint64_t Max = 0;
 };
 
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
+using ExternKind = kiln::ExternKind;
 
 struct ImportRec {
   std::string Module;

@@ -25,6 +25,7 @@
 #include "kiln/format.h"
 #include "kiln/target.h"
 #include "kiln/trap.h"
+#include "kiln/types.h"
 
 #include <array>
 #include <cstdint>
@@ -38,17 +39,6 @@
 #include <vector>
 
 namespace kiln {
-
-/// Value types, with the Wasm binary encoding as their values.
-enum class ValType : uint8_t {
-  I32 = 0x7f,
-  I64 = 0x7e,
-  F32 = 0x7d,
-  F64 = 0x7c,
-  V128 = 0x7b,
-  FuncRef = 0x70,
-  ExternRef = 0x6f,
-};
 
 /// A typed Wasm value. Floats are kept as bit patterns (NaN payloads
 /// survive); references are pointers (null is nullptr; a funcref points at
@@ -118,8 +108,6 @@ class Func;
 class Memory;
 class Table;
 class Global;
-
-enum class ExternKind : uint8_t { Func, Table, Memory, Global };
 
 struct Extern {
   ExternKind Kind = ExternKind::Func;
