@@ -4,6 +4,7 @@
 
 #include "compiler/codegen/function_lowering.h"
 #include "compiler/codegen/module_info.h"
+#include "compiler/codegen/object_arch.h"
 #include "compiler/codegen/object_layout.h"
 #include "compiler/codegen/target.h"
 #include "compiler/codegen/trampolines.h"
@@ -77,6 +78,8 @@ static Expected<llvm::SmallVector<char, 0>> emitObject(llvm::Module &LM,
   PM.run(LM);
   return Buf;
 }
+
+bool canEmitArtifacts(Arch A) { return archRelocator(A) != nullptr; }
 
 Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
                                        const CompileOptions &Opts) {

@@ -30,6 +30,10 @@ struct CompileOptions {
   bool DumpIr = false;  // print the optimized IR to stderr
 };
 
+/// Whether artifacts can be produced for `A` yet (object layout and
+/// relocation exist for it); the others are listed but refused clearly.
+bool canEmitArtifacts(Arch A);
+
 Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
                                        const CompileOptions &Opts);
 

@@ -40,8 +40,11 @@ static int printTargets() {
   std::printf("%-24s %-14s %-15s %s\n", "target", "default cpu",
               "default memory", "notes");
   for (const codegen::TargetDesc &T : codegen::supportedTargets())
-    std::printf("%-24s %-14s %-15s %s\n", T.Name, T.DefaultCpu,
-                memoryModeName(T.DefaultMode), T.Summary);
+    std::printf("%-24s %-14s %-15s %s%s\n", T.Name, T.DefaultCpu,
+                memoryModeName(T.DefaultMode), T.Summary,
+                codegen::canEmitArtifacts(T.A) ? ""
+                                               : " [not yet: code layout "
+                                                 "for this architecture]");
   return ExitOk;
 }
 
