@@ -10,6 +10,6 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build --target kiln-demo-sensor sensor_analytics_module
 echo
-build/bin/kiln inspect build/examples/sensor_analytics.kiln | head -12
+build/bin/kiln inspect build/examples/sensor_analytics.kiln | sed -n 1,12p
 echo
 exec build/bin/kiln-demo-sensor build/examples/sensor_analytics.kiln
