@@ -97,3 +97,5 @@ Expected<std::vector<Value>> callHostDirect(const Func &F,
 }
 
 } // namespace kiln::rt
+
+kiln::Memory *kiln::callerMemory() { return rt::callerMemory(); }

@@ -184,6 +184,12 @@ Error setGlobalValue(Global &G, const Value &V);
 uint64_t memorySizeBytes(const Memory &M);
 uint8_t *memoryData(Memory &M);
 
+/// While a host function runs on this thread: memory 0 of the instance that
+/// imported it, or null (no memory, or not inside a host function). Host
+/// modules (WASI, hostlib) reach guest buffers through it, checking every
+/// (offset, length) against memorySizeBytes() first.
+Memory *callerMemory();
+
 } // namespace kiln
 
 #endif // KILN_RUNTIME_H
