@@ -14,6 +14,7 @@
 
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/raw_ostream.h"
@@ -120,6 +121,8 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
   LoweringOptions LO;
   LO.Mode = Mode;
   LO.PtrBytes = archPointerBytes(A);
+  LO.X86Simd = A == Arch::X86_64 &&
+               TM->getMCSubtargetInfo()->checkFeatures("+ssse3,+sse4.1");
   ModuleLowering ML(*M, LC, LM, LO);
   for (uint32_t I = M->NumImportedFuncs; I < M->Funcs.size(); ++I)
     KILN_CHECK(FunctionLowering(ML, Ctx, Opts.WasmFeatures, I).run());

@@ -14,6 +14,7 @@ FunctionLowering::FunctionLowering(ModuleLowering &ML,
                                    const wasm::Features &F, uint32_t FuncIndex)
     : ML(ML), M(ML.wasm()), Ctx(Ctx), F(F), FuncIndex(FuncIndex),
       Fn(ML.function(FuncIndex)), C(ML.context()), B(C), Numeric(B, *this),
+      Simd(B, ML.v128Ty(), ML.options().X86Simd),
       Validator(Ctx, FuncIndex) {}
 
 llvm::BasicBlock *FunctionLowering::newBlock(const char *Name) {
@@ -193,9 +194,15 @@ Error FunctionLowering::lower(const wasm::Instr &I) {
     return Error::success();
   }
   case OpCategory::SimdLoad:
+    lowerSimdLoad(I);
+    return Error::success();
   case OpCategory::SimdStore:
+    lowerSimdStore(I);
+    return Error::success();
   case OpCategory::SimdLoadLane:
   case OpCategory::SimdStoreLane:
+    lowerSimdLane(I);
+    return Error::success();
   case OpCategory::SimdConst:
   case OpCategory::SimdShuffle:
   case OpCategory::SimdSwizzle:
@@ -209,10 +216,15 @@ Error FunctionLowering::lower(const wasm::Instr &I) {
   case OpCategory::SimdUnary:
   case OpCategory::SimdBinary:
   case OpCategory::SimdConvert:
-  case OpCategory::SimdRelaxed:
-    return Error::make(ErrorKind::Unsupported,
-                       formatString("%s: SIMD is not lowered yet",
-                                    wasm::opName(I.Opcode)));
+  case OpCategory::SimdRelaxed: {
+    size_t Arity = (Info.P0 != wasm::OpType::Void) +
+                   (Info.P1 != wasm::OpType::Void) +
+                   (Info.P2 != wasm::OpType::Void);
+    std::vector<llvm::Value *> Args = popN(Arity);
+    if (llvm::Value *R = Simd.lower(I, Args))
+      push(R);
+    return Error::success();
+  }
   }
   KILN_UNREACHABLE("unhandled opcode category");
 }

@@ -19,6 +19,7 @@
 
 #include "compiler/codegen/module_lowering.h"
 #include "compiler/codegen/numeric.h"
+#include "compiler/codegen/simd.h"
 #include "compiler/wasm/features.h"
 #include "compiler/wasm/func_validator.h"
 #include "compiler/wasm/op_reader.h"
@@ -80,6 +81,9 @@ private:
   void lowerLoad(const wasm::Instr &I);
   void lowerStore(const wasm::Instr &I);
   void lowerMemoryOp(const wasm::Instr &I);
+  void lowerSimdLoad(const wasm::Instr &I);
+  void lowerSimdStore(const wasm::Instr &I);
+  void lowerSimdLane(const wasm::Instr &I); // load/store lane
   llvm::Value *memoryAddress(llvm::Value *Index, uint64_t Offset,
                              unsigned Bytes);
   llvm::Value *memoryBase();
@@ -118,6 +122,7 @@ private:
   llvm::LLVMContext &C;
   llvm::IRBuilder<> B;
   NumericLowering Numeric;
+  SimdLowering Simd;
   wasm::FuncValidator Validator;
 
   llvm::Value *Vmctx = nullptr;

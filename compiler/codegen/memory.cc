@@ -105,6 +105,94 @@ void FunctionLowering::lowerStore(const wasm::Instr &I) {
   ML.tagMemory(B.CreateAlignedStore(V, Addr, llvm::Align(1)));
 }
 
+// --- v128 ---------------------------------------------------------------
+// Every v128 access goes through memoryAddress() like the scalar ones, with
+// the number of bytes it really touches (8 for load8x8_s, 4 for load32_zero,
+// the lane's size for lane forms), so guard and bounds-checked modes hold.
+
+namespace {
+/// The lane vector type of N-byte lanes in a v128 (<16 x i8> ... <2 x i64>).
+llvm::FixedVectorType *laneVector(llvm::IRBuilder<> &B, unsigned LaneBytes) {
+  return llvm::FixedVectorType::get(B.getIntNTy(LaneBytes * 8),
+                                    16 / LaneBytes);
+}
+} // namespace
+
+void FunctionLowering::lowerSimdLoad(const wasm::Instr &I) {
+  const wasm::OpInfo &Info = wasm::opInfo(I.Opcode);
+  llvm::Value *Addr = memoryAddress(pop(), I.Mem.Offset, Info.Width);
+  auto Load = [&](llvm::Type *T) {
+    llvm::LoadInst *L = B.CreateAlignedLoad(T, Addr, llvm::Align(1));
+    ML.tagMemory(L);
+    return L;
+  };
+  llvm::Value *V = nullptr;
+  switch (I.Opcode) {
+  case Op::V128Load:
+    V = Load(ML.v128Ty());
+    break;
+  case Op::V128Load8x8S:
+  case Op::V128Load8x8U:
+  case Op::V128Load16x4S:
+  case Op::V128Load16x4U:
+  case Op::V128Load32x2S:
+  case Op::V128Load32x2U: {
+    // 8 bytes of N-bit lanes, each widened to 2N bits.
+    unsigned LaneBits = I.Opcode <= Op::V128Load8x8U    ? 8
+                        : I.Opcode <= Op::V128Load16x4U ? 16
+                                                        : 32;
+    bool Signed = I.Opcode == Op::V128Load8x8S ||
+                  I.Opcode == Op::V128Load16x4S ||
+                  I.Opcode == Op::V128Load32x2S;
+    unsigned Lanes = 64 / LaneBits;
+    llvm::Value *Narrow =
+        Load(llvm::FixedVectorType::get(B.getIntNTy(LaneBits), Lanes));
+    llvm::Type *Wide =
+        llvm::FixedVectorType::get(B.getIntNTy(LaneBits * 2), Lanes);
+    V = Signed ? B.CreateSExt(Narrow, Wide) : B.CreateZExt(Narrow, Wide);
+    break;
+  }
+  case Op::V128Load8Splat:
+  case Op::V128Load16Splat:
+  case Op::V128Load32Splat:
+  case Op::V128Load64Splat:
+    V = B.CreateVectorSplat(16 / Info.Width,
+                            Load(B.getIntNTy(Info.Width * 8)));
+    break;
+  case Op::V128Load32Zero:
+  case Op::V128Load64Zero:
+    V = B.CreateInsertElement(
+        llvm::Constant::getNullValue(laneVector(B, Info.Width)),
+        Load(B.getIntNTy(Info.Width * 8)), uint64_t(0));
+    break;
+  default:
+    KILN_UNREACHABLE("v128 load without lowering");
+  }
+  push(B.CreateBitCast(V, ML.v128Ty()));
+}
+
+void FunctionLowering::lowerSimdStore(const wasm::Instr &I) {
+  llvm::Value *V = pop();
+  llvm::Value *Addr = memoryAddress(pop(), I.Mem.Offset, 16);
+  ML.tagMemory(B.CreateAlignedStore(V, Addr, llvm::Align(1)));
+}
+
+void FunctionLowering::lowerSimdLane(const wasm::Instr &I) {
+  const wasm::OpInfo &Info = wasm::opInfo(I.Opcode);
+  llvm::Value *Vec = B.CreateBitCast(pop(), laneVector(B, Info.Width));
+  llvm::Value *Addr = memoryAddress(pop(), I.Mem.Offset, Info.Width);
+  llvm::Type *LaneTy = B.getIntNTy(Info.Width * 8);
+  if (Info.Category == wasm::OpCategory::SimdStoreLane) {
+    ML.tagMemory(B.CreateAlignedStore(
+        B.CreateExtractElement(Vec, uint64_t(I.Lane)), Addr, llvm::Align(1)));
+    return;
+  }
+  llvm::LoadInst *L = B.CreateAlignedLoad(LaneTy, Addr, llvm::Align(1));
+  ML.tagMemory(L);
+  push(B.CreateBitCast(B.CreateInsertElement(Vec, L, uint64_t(I.Lane)),
+                       ML.v128Ty()));
+}
+
 void FunctionLowering::lowerMemoryOp(const wasm::Instr &I) {
   switch (I.Opcode) {
   case Op::MemorySize: {

@@ -31,6 +31,9 @@ enum class BuiltinId : uint32_t {
 struct LoweringOptions {
   MemoryMode Mode = MemoryMode::Guard;
   unsigned PtrBytes = 8;
+  /// x86-64 with SSSE3 and SSE4.1: SIMD may use x86 intrinsics (pshufb,
+  /// blendv, ...) and relaxed SIMD takes the x86 results.
+  bool X86Simd = false;
 };
 
 class ModuleLowering {
