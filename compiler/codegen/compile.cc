@@ -20,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 
 #include <memory>
 
@@ -68,12 +69,12 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L) {
   MPM.run(LM, MAM);
 }
 
-static Expected<llvm::SmallVector<char, 0>> emitObject(llvm::Module &LM,
-                                                       llvm::TargetMachine &TM) {
+static Expected<llvm::SmallVector<char, 0>>
+emitFile(llvm::Module &LM, llvm::TargetMachine &TM, llvm::CodeGenFileType Kind) {
   llvm::SmallVector<char, 0> Buf;
   llvm::raw_svector_ostream OS(Buf);
   llvm::legacy::PassManager PM;
-  if (TM.addPassesToEmitFile(PM, OS, nullptr, llvm::CodeGenFileType::ObjectFile))
+  if (TM.addPassesToEmitFile(PM, OS, nullptr, Kind))
     return Error::make(ErrorKind::Unsupported,
                        "the target cannot emit object files");
   PM.run(LM);
@@ -145,7 +146,18 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
   if (Opts.DumpIr)
     LM.print(llvm::errs(), nullptr);
 
-  Expected<llvm::SmallVector<char, 0>> Obj = emitObject(LM, *TM);
+  if (Opts.AssemblyOut) {
+    // Code generation rewrites the IR it runs on, so the listing comes from
+    // a copy; the object below is generated from the module itself.
+    std::unique_ptr<llvm::Module> Copy = llvm::CloneModule(LM);
+    Expected<llvm::SmallVector<char, 0>> Asm =
+        emitFile(*Copy, *TM, llvm::CodeGenFileType::AssemblyFile);
+    if (!Asm)
+      return Asm.takeError();
+    Opts.AssemblyOut->assign(Asm->data(), Asm->size());
+  }
+  Expected<llvm::SmallVector<char, 0>> Obj =
+      emitFile(LM, *TM, llvm::CodeGenFileType::ObjectFile);
   if (!Obj)
     return Obj.takeError();
   Expected<LaidOutImage> Image = layOutObject(

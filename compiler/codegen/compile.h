@@ -28,6 +28,10 @@ struct CompileOptions {
   std::optional<MemoryMode> Mode; // empty: the target's default
   wasm::Features WasmFeatures;
   bool DumpIr = false;  // print the optimized IR to stderr
+  /// If set, receives the generated code as assembly text (what the
+  /// artifact's code section holds, before layout), for inspection and for
+  /// the code-quality tests.
+  std::string *AssemblyOut = nullptr;
 };
 
 /// Whether artifacts can be produced for `A` yet (object layout and
