@@ -32,6 +32,7 @@ static void printCompileHelp() {
       "%s"
       "      --print-targets   List the supported targets and exit\n"
       "      --emit-llvm       Print the optimized LLVM IR to stderr\n"
+      "      --emit-asm <FILE> Also write the generated code as assembly\n"
       "  -h, --help            Print help\n",
       featureFlagHelp());
 }
@@ -58,7 +59,7 @@ static bool writeFile(const std::string &Path, const std::vector<uint8_t> &B) {
 
 int compileMain(const std::vector<std::string> &Args) {
   codegen::CompileOptions Opts;
-  std::string Input, Output;
+  std::string Input, Output, AsmPath;
   auto Value = [&](size_t &I, const char *Flag, std::string &Out) {
     if (I + 1 >= Args.size())
       return usageError("compile", std::string(Flag) + " needs a value");
@@ -90,6 +91,8 @@ int compileMain(const std::vector<std::string> &Args) {
       Opts.Mode = MemoryMode::Guard;
     } else if (A == "--emit-llvm") {
       Opts.DumpIr = true;
+    } else if (A == "--emit-asm") {
+      Rc = Value(I, "--emit-asm", AsmPath);
     } else if (A.rfind("-W", 0) == 0) {
       std::string V = A.substr(2);
       if (V.empty())
@@ -119,11 +122,19 @@ int compileMain(const std::vector<std::string> &Args) {
     std::fprintf(stderr, "error: %s\n", Wasm.takeError().str().c_str());
     return ExitFailure;
   }
+  std::string Asm;
+  if (!AsmPath.empty())
+    Opts.AssemblyOut = &Asm;
   Expected<format::Artifact> Art = codegen::compileWasm(*Wasm, Opts);
   if (!Art) {
     Error E = Art.takeError();
     std::fprintf(stderr, "error: %s: %s: %s\n", Input.c_str(),
                  errorKindName(E.kind()), E.str().c_str());
+    return ExitFailure;
+  }
+  if (!AsmPath.empty() &&
+      !writeFile(AsmPath, std::vector<uint8_t>(Asm.begin(), Asm.end()))) {
+    std::fprintf(stderr, "error: cannot write %s\n", AsmPath.c_str());
     return ExitFailure;
   }
   if (!writeFile(Output, artifact::writeArtifact(*Art))) {
