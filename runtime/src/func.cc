@@ -49,7 +49,17 @@ std::shared_ptr<Func> createHostFunc(FuncSig Sig, HostFunc Fn) {
   auto F = std::make_shared<Func>();
   F->Kind = rt::FuncKind::Host;
   F->Host = std::make_shared<rt::HostFuncData>(
-      rt::HostFuncData{std::move(Sig), std::move(Fn)});
+      rt::HostFuncData{std::move(Sig), std::move(Fn), nullptr});
+  F->Sig = &F->Host->Sig;
+  F->Entry.SigId = rt::canonicalSigId(F->Host->Sig);
+  return F;
+}
+
+std::shared_ptr<Func> createRawHostFunc(FuncSig Sig, RawHostFunc Fn) {
+  auto F = std::make_shared<Func>();
+  F->Kind = rt::FuncKind::Host;
+  F->Host = std::make_shared<rt::HostFuncData>(
+      rt::HostFuncData{std::move(Sig), nullptr, std::move(Fn)});
   F->Sig = &F->Host->Sig;
   F->Entry.SigId = rt::canonicalSigId(F->Host->Sig);
   return F;
@@ -70,7 +80,6 @@ Expected<std::vector<Value>> callFunc(const Func &F,
   // The instance must outlive the call even if a host function it calls
   // drops the last handle to it.
   std::shared_ptr<rt::InstanceState> Keep = F.Owner->shared_from_this();
-  const Module::Impl &M = *Keep->Mod;
 
   size_t N = std::max<size_t>({Sig.Params.size(), Sig.Results.size(), 1});
   rt::ValSlot Inline[16];
@@ -83,8 +92,7 @@ Expected<std::vector<Value>> callFunc(const Func &F,
   for (size_t I = 0; I < Args.size(); ++I)
     std::memcpy(Slots[I].Bytes, Args[I].Bits.data(), sizeof(Slots[I].Bytes));
 
-  if (Error E = rt::callWasm(*Keep, M.entryTrampoline(F.TypeIndex),
-                             F.Entry.Code, Slots))
+  if (Error E = rt::callWasm(*Keep, F.EntryTrampoline, F.Entry.Code, Slots))
     return E;
 
   std::vector<Value> Results;
@@ -95,3 +103,46 @@ Expected<std::vector<Value>> callFunc(const Func &F,
 }
 
 } // namespace kiln
+
+namespace kiln::detail {
+
+Error checkTypedSig(const Func &F, std::span<const ValType> Params,
+                    std::span<const ValType> Results) {
+  if (F.Kind == rt::FuncKind::None || !F.Sig)
+    return Error::make(ErrorKind::Usage, "not a function");
+  auto Show = [](std::span<const ValType> Ts) {
+    std::string S = "(";
+    for (ValType T : Ts)
+      S += std::string(S.size() > 1 ? " " : "") + valTypeName(T);
+    return S + ")";
+  };
+  const FuncSig &Sig = *F.Sig;
+  if (std::equal(Params.begin(), Params.end(), Sig.Params.begin(),
+                 Sig.Params.end()) &&
+      std::equal(Results.begin(), Results.end(), Sig.Results.begin(),
+                 Sig.Results.end()))
+    return Error::success();
+  return Error::make(ErrorKind::Usage,
+                     "function type " + Show(Sig.Params) + " -> " +
+                         Show(Sig.Results) + " does not match the typed " +
+                         Show(Params) + " -> " + Show(Results));
+}
+
+Error callWithSlots(const Func &F, void *SlotsPtr) {
+  auto *Slots = static_cast<rt::ValSlot *>(SlotsPtr);
+  const FuncSig &Sig = *F.Sig;
+  if (F.Kind == rt::FuncKind::Wasm)
+    return rt::callWasm(*F.Owner, F.EntryTrampoline, F.Entry.Code, Slots);
+  // A host function: through Values, as callFunc does.
+  std::vector<Value> Args;
+  for (size_t I = 0; I < Sig.Params.size(); ++I)
+    Args.push_back(rt::valueFromBytes(Sig.Params[I], Slots[I].Bytes));
+  Expected<std::vector<Value>> R = rt::callHostDirect(F, Args);
+  if (!R)
+    return R.takeError();
+  for (size_t I = 0; I < R->size(); ++I)
+    std::memcpy(Slots[I].Bytes, (*R)[I].Bits.data(), sizeof(Slots[I].Bytes));
+  return Error::success();
+}
+
+} // namespace kiln::detail

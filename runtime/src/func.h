@@ -37,7 +37,8 @@ enum class FuncKind : uint8_t { None, Wasm, Host, HostImport };
 
 struct HostFuncData {
   FuncSig Sig;
-  HostFunc Fn;
+  HostFunc Fn;     // one of these two is set
+  RawHostFunc Raw; // (Linker::defineTyped)
 };
 } // namespace rt
 
@@ -55,6 +56,9 @@ public:
   const FuncSig *Sig = nullptr;
   /// Wasm: the defining instance. HostImport: the importing instance.
   rt::InstanceState *Owner = nullptr;
+  /// Wasm: the entry trampoline for its type, resolved at instantiation so
+  /// a call from the host does not look it up.
+  rt::EntryTrampoline EntryTrampoline = nullptr;
   std::shared_ptr<rt::HostFuncData> Host; // Host, HostImport
   rt::VMContext HostCtx{};                // HostImport only
 };

@@ -6,6 +6,7 @@
 #include "src/instance.h"
 #include "src/trap.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace kiln::rt {
@@ -78,8 +79,30 @@ static bool invokeFromSlots(Func &F, ValSlot *Slots) {
   return true;
 }
 
+/// A raw (typed) host function: the slots are its arguments and results
+/// as they are, so nothing is converted. Same failure contract as
+/// invokeFromSlots.
+static bool invokeRaw(Func &F, ValSlot *Slots) {
+  Error E = Error::success();
+  {
+    CallerScope Scope(F.Owner);
+    E = F.Host->Raw(reinterpret_cast<uint8_t(*)[16]>(Slots));
+  }
+  if (!E)
+    return true;
+  Activation *A = currentActivation();
+  A->HostMessage = E.message();
+  A->FuncIndex = F.Index;
+  return false;
+}
+
 void builtinHostCall(VMContext *HostCtx, void *Slots) {
   Func &F = *static_cast<Func *>(HostCtx->Instance);
+  if (F.Host->Raw) {
+    if (!invokeRaw(F, static_cast<ValSlot *>(Slots)))
+      raiseTrap(TrapCode::HostError, F.Owner ? F.Owner->Mod : nullptr, 0, 0);
+    return;
+  }
   if (!invokeFromSlots(F, static_cast<ValSlot *>(Slots)))
     raiseTrap(TrapCode::HostError, F.Owner ? F.Owner->Mod : nullptr, 0, 0);
 }
@@ -91,6 +114,17 @@ Expected<std::vector<Value>> callHostDirect(const Func &F,
   for (size_t I = 0; I < Results.size(); ++I)
     Results[I].Type = Sig.Results[I];
   CallerScope Scope(F.Kind == FuncKind::HostImport ? F.Owner : nullptr);
+  if (F.Host->Raw) {
+    size_t N = std::max(Args.size(), Results.size());
+    std::vector<ValSlot> Slots(std::max<size_t>(N, 1));
+    for (size_t I = 0; I < Args.size(); ++I)
+      std::memcpy(Slots[I].Bytes, Args[I].Bits.data(), sizeof(Slots[I].Bytes));
+    if (Error E = F.Host->Raw(reinterpret_cast<uint8_t(*)[16]>(Slots.data())))
+      return E;
+    for (size_t I = 0; I < Results.size(); ++I)
+      Results[I] = valueFromBytes(Sig.Results[I], Slots[I].Bytes);
+    return Results;
+  }
   if (Error E = F.Host->Fn(Args, Results))
     return E;
   return Results;

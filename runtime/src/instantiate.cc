@@ -134,6 +134,7 @@ static Error build(InstanceState &S, std::vector<Extern> &Imports) {
     F.TypeIndex = R.TypeIndex;
     F.Sig = &M.Sigs[R.TypeIndex];
     F.Owner = &S;
+    F.EntryTrampoline = M.entryTrampoline(R.TypeIndex);
     F.Entry = {M.funcCode(I), &S.Ctx, M.SigIds[R.TypeIndex]};
     S.FuncRefs[I] = &F.Entry;
   }

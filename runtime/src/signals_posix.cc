@@ -40,7 +40,7 @@ static constexpr size_t AltStackBytes = 64 * 1024;
 // This thread's stack bounds (constant-initialized, read in the handler).
 static thread_local uintptr_t StackLow = 0;
 static thread_local uintptr_t StackSize = 0;
-static thread_local bool ThreadReady = false;
+__thread ThreadCallState CurrentThreadCallState = {false, 0, 0};
 
 uintptr_t threadStackLow() { return StackLow; }
 uintptr_t threadStackSize() { return StackSize; }
@@ -187,14 +187,14 @@ static void learnStackBounds() {
   pthread_attr_destroy(&Attr);
 }
 
-void ensureThreadReady() {
-  if (ThreadReady)
-    return;
+void prepareThread() {
   static std::once_flag Once;
   std::call_once(Once, installHandlers);
   installAltStack();
   learnStackBounds();
-  ThreadReady = true;
+  CurrentThreadCallState.StackLow = StackLow;
+  CurrentThreadCallState.StackSize = StackSize;
+  CurrentThreadCallState.Ready = true;
 }
 
 } // namespace kiln::rt

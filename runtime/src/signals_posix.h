@@ -32,10 +32,26 @@ inline constexpr bool ActivationsSaveSignalMask = true;
 inline constexpr bool ActivationsSaveSignalMask = false;
 #endif
 
+/// What every call into Wasm reads about its thread. C-style TLS (`__thread`,
+/// constant-initialized), so the call path reads it directly instead of
+/// through a TLS wrapper function.
+struct ThreadCallState {
+  bool Ready;
+  uintptr_t StackLow, StackSize; // 0 if unknown
+};
+extern __thread ThreadCallState CurrentThreadCallState;
+
+/// The first-call work of ensureThreadReady().
+void prepareThread();
+
 /// Before running generated code on this thread: installs the process-wide
 /// handlers (once) and this thread's alternate signal stack (once per
-/// thread), and learns the thread's stack bounds. Cheap after the first call.
-void ensureThreadReady();
+/// thread), and learns the thread's stack bounds. One TLS read after the
+/// first call.
+inline void ensureThreadReady() {
+  if (__builtin_expect(!CurrentThreadCallState.Ready, 0))
+    prepareThread();
+}
 
 /// Lowest usable address and size of this thread's stack (0 if unknown);
 /// valid after ensureThreadReady().

@@ -60,9 +60,10 @@ void raiseTrapFromSignal(Activation *A, TrapCode Code, uintptr_t Pc) {
 static uintptr_t stackLimitFor(size_t MaxBytes) {
   auto Sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   uintptr_t Limit = Sp > MaxBytes ? Sp - MaxBytes : 0;
-  if (uintptr_t Low = threadStackLow())
-    Limit = std::max(Limit, Low + std::min(StackSafetyMargin,
-                                           threadStackSize() / 4));
+  const ThreadCallState &T = CurrentThreadCallState;
+  if (T.StackLow)
+    Limit = std::max(Limit, T.StackLow + std::min(StackSafetyMargin,
+                                                  T.StackSize / 4));
   if (Current)
     Limit = std::max(Limit, Current->StackLimit);
   return Limit;

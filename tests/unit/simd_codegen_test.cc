@@ -1,6 +1,6 @@
 //===- tests/unit/simd_codegen_test.cc - SIMD code quality on x86-64 ------===//
 //
-// Compiles tests/codegen/simd_hot_shapes.wat through the real compiler for
+// Compiles tests/unit/modules/simd_hot_shapes.wat through the real compiler for
 // x86-64 and reads the generated assembly: each hot shape (an f32x4 FIR
 // inner loop, common i8x16.shuffle patterns, i32x4.dot_i16x8_s, swizzle,
 // bitmask, Wasm-exact f32x4.min) must be a few native vector instructions,
@@ -27,14 +27,14 @@ namespace {
 using namespace kiln;
 
 std::vector<uint8_t> readHotShapes() {
-  std::ifstream In(KILN_SIMD_HOT_SHAPES_WASM, std::ios::binary);
+  std::ifstream In(KILN_TEST_MODULES "/simd_hot_shapes.wasm", std::ios::binary);
   return {std::istreambuf_iterator<char>(In), std::istreambuf_iterator<char>()};
 }
 
 /// The assembly of the whole module for `Cpu` (x86-64 Linux, guard mode).
 std::string compileToAsm(const std::string &Cpu) {
   std::vector<uint8_t> Wasm = readHotShapes();
-  EXPECT_FALSE(Wasm.empty()) << "cannot read " << KILN_SIMD_HOT_SHAPES_WASM;
+  EXPECT_FALSE(Wasm.empty()) << "cannot read simd_hot_shapes.wasm in " KILN_TEST_MODULES;
   std::string Asm;
   codegen::CompileOptions Opts;
   Opts.Triple = "x86_64-linux-gnu";

@@ -27,8 +27,10 @@
 #include "kiln/trap.h"
 #include "kiln/types.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -36,6 +38,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace kiln {
@@ -128,6 +132,89 @@ Expected<std::shared_ptr<Table>> createTable(ValType Elem, uint32_t Min,
 std::shared_ptr<Global> createGlobal(Value Init, bool Mutable);
 std::shared_ptr<Func> createHostFunc(FuncSig Sig, HostFunc Fn);
 
+/// A host function on raw slots: the arguments, then (written by it) the
+/// results, 16 little-endian bytes each (kiln/abi.h's ValSlot). What
+/// Linker::defineTyped builds: a call from Wasm reaches it with no Value
+/// conversions.
+using RawHostFunc = std::function<Error(uint8_t (*Slots)[16])>;
+std::shared_ptr<Func> createRawHostFunc(FuncSig Sig, RawHostFunc Fn);
+
+namespace detail {
+/// The Wasm type a C++ parameter or result type stands for in TypedFunc.
+template <typename T> constexpr ValType wasmTypeOf() {
+  if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, uint32_t>)
+    return ValType::I32;
+  else if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t>)
+    return ValType::I64;
+  else if constexpr (std::is_same_v<T, float>)
+    return ValType::F32;
+  else if constexpr (std::is_same_v<T, double>)
+    return ValType::F64;
+  else
+    static_assert(sizeof(T) == 0,
+                  "TypedFunc takes int32_t, uint32_t, int64_t, uint64_t, "
+                  "float and double");
+}
+/// Checks F's signature against the C++ one (an error that shows both).
+Error checkTypedSig(const Func &F, std::span<const ValType> Params,
+                    std::span<const ValType> Results);
+/// Calls F with arguments, then results, in 16-byte little-endian slots
+/// (the entry trampoline's layout, kiln/abi.h), its signature already
+/// checked: no per-call checks, conversions or allocation.
+Error callWithSlots(const Func &F, void *Slots);
+} // namespace detail
+
+/// A function whose signature was checked once against a C++ signature, so
+/// each call is a direct jump into the generated code: no argument checks,
+/// no Value conversions, no allocation (wasmtime's TypedFunc). Holding it
+/// keeps the function's instance alive.
+///
+///   auto Fir = kiln::TypedFunc<float(int32_t, int32_t)>::wrap(*I, "fir");
+///   kiln::Expected<float> Y = (*Fir)(Offset, Count);
+template <typename Sig> class TypedFunc;
+template <typename R, typename... Ps> class TypedFunc<R(Ps...)> {
+public:
+  static Expected<TypedFunc> wrap(std::shared_ptr<Func> F) {
+    static constexpr ValType Params[] = {detail::wasmTypeOf<Ps>()...,
+                                         ValType::I32};
+    std::span<const ValType> Ps_(Params, sizeof...(Ps));
+    std::span<const ValType> Rs;
+    if constexpr (!std::is_void_v<R>) {
+      static constexpr ValType Result[] = {detail::wasmTypeOf<R>()};
+      Rs = Result;
+    }
+    if (!F)
+      return Error::make(ErrorKind::Usage, "not a function");
+    if (Error E = detail::checkTypedSig(*F, Ps_, Rs))
+      return E;
+    return TypedFunc(std::move(F));
+  }
+  static Expected<TypedFunc> wrap(const Instance &I, std::string_view Export);
+
+  /// Runs the function; a trap comes back as an Error of kind Trap.
+  auto operator()(Ps... Args) const {
+    alignas(16) uint8_t Slots[std::max<size_t>(sizeof...(Ps), 1)][16];
+    size_t Next = 0;
+    ((std::memcpy(Slots[Next++], &Args, sizeof(Ps))), ...);
+    Error E = detail::callWithSlots(*F, Slots);
+    if constexpr (std::is_void_v<R>) {
+      return E;
+    } else {
+      if (E)
+        return Expected<R>(std::move(E));
+      R Result;
+      std::memcpy(&Result, Slots[0], sizeof(R));
+      return Expected<R>(Result);
+    }
+  }
+
+  const std::shared_ptr<Func> &func() const { return F; }
+
+private:
+  explicit TypedFunc(std::shared_ptr<Func> F) : F(std::move(F)) {}
+  std::shared_ptr<Func> F;
+};
+
 /// Resolves imports by (module, field).
 class Linker {
 public:
@@ -136,6 +223,13 @@ public:
   void define(std::string_view Module, std::string_view Field, Extern E);
   void defineFunc(std::string_view Module, std::string_view Field, FuncSig Sig,
                   HostFunc Fn);
+  /// Defines a host function from a C++ callable. `Sig` is `R(Ps...)` with
+  /// Wasm scalar types (int32_t, uint32_t, int64_t, uint64_t, float,
+  /// double; R may be void), from which the Wasm signature follows; the
+  /// callable takes Ps... and returns R, or Expected<R> (Error for void) to
+  /// make its caller trap with HostError. The fast path for hot imports.
+  template <typename Sig, typename Fn>
+  void defineTyped(std::string_view Module, std::string_view Field, Fn F);
   /// Makes every export of `I` importable as (Name, export name).
   void defineInstance(std::string_view Name, const Instance &I);
 
@@ -175,6 +269,72 @@ public:
 private:
   std::unique_ptr<Impl> P;
 };
+
+namespace detail {
+template <typename Sig> struct TypedHost;
+template <typename R, typename... Ps> struct TypedHost<R(Ps...)> {
+  static FuncSig sig() {
+    FuncSig S{{wasmTypeOf<Ps>()...}, {}};
+    if constexpr (!std::is_void_v<R>)
+      S.Results.push_back(wasmTypeOf<R>());
+    return S;
+  }
+  template <typename Fn> static RawHostFunc wrap(Fn F) {
+    return [F = std::move(F)](uint8_t (*Slots)[16]) -> Error {
+      return call(F, Slots, std::index_sequence_for<Ps...>());
+    };
+  }
+  template <typename T> static T arg(uint8_t (*Slots)[16], size_t I) {
+    T V;
+    std::memcpy(&V, Slots[I], sizeof(T));
+    return V;
+  }
+  template <typename Fn, size_t... Is>
+  static Error call(const Fn &F, uint8_t (*Slots)[16],
+                    std::index_sequence<Is...>) {
+    using Ret = decltype(F(arg<Ps>(Slots, Is)...));
+    if constexpr (std::is_void_v<Ret>) {
+      F(arg<Ps>(Slots, Is)...);
+      return Error::success();
+    } else if constexpr (std::is_same_v<Ret, Error>) {
+      return F(arg<Ps>(Slots, Is)...);
+    } else if constexpr (std::is_same_v<Ret, R>) {
+      R V = F(arg<Ps>(Slots, Is)...);
+      std::memcpy(Slots[0], &V, sizeof(R));
+      return Error::success();
+    } else {
+      static_assert(std::is_same_v<Ret, Expected<R>>,
+                    "a typed host function returns R, or Expected<R> "
+                    "(Error when R is void)");
+      Expected<R> V = F(arg<Ps>(Slots, Is)...);
+      if (!V)
+        return V.takeError();
+      std::memcpy(Slots[0], &*V, sizeof(R));
+      return Error::success();
+    }
+  }
+};
+} // namespace detail
+
+template <typename Sig, typename Fn>
+void Linker::defineTyped(std::string_view Module, std::string_view Field,
+                         Fn F) {
+  Extern E;
+  E.Kind = ExternKind::Func;
+  E.F = createRawHostFunc(detail::TypedHost<Sig>::sig(),
+                          detail::TypedHost<Sig>::wrap(std::move(F)));
+  define(Module, Field, std::move(E));
+}
+
+template <typename R, typename... Ps>
+Expected<TypedFunc<R(Ps...)>>
+TypedFunc<R(Ps...)>::wrap(const Instance &I, std::string_view Export) {
+  std::optional<Extern> E = I.exportOf(Export);
+  if (!E || E->Kind != ExternKind::Func)
+    return Error::make(ErrorKind::Usage, "no exported function named '" +
+                                             std::string(Export) + "'");
+  return wrap(E->F);
+}
 
 /// Calls a function object (an export or a funcref).
 Expected<std::vector<Value>> callFunc(const Func &F, std::span<const Value> Args);
