@@ -39,6 +39,9 @@ ModuleLowering::ModuleLowering(const wasm::Module &M, llvm::LLVMContext &Ctx,
                                funcSymbol(I), LM);
     F->setVisibility(llvm::GlobalValue::HiddenVisibility);
     F->setDSOLocal(true);
+    // Keep a frame-pointer chain through Wasm frames: the runtime walks it
+    // to give a trap its Wasm backtrace (runtime/src/trap.cc).
+    F->addFnAttr("frame-pointer", "all");
     Funcs.push_back(F);
   }
 }

@@ -70,6 +70,10 @@ static bool invokeFromSlots(Func &F, ValSlot *Slots) {
     // The trap names the imported function: its Wasm caller is somewhere
     // up the stack, past the exit trampoline, where no PC can be had.
     Activation *A = currentActivation();
+    if (E.kind() == ErrorKind::Exit) {
+      A->HostExit = std::move(E); // proc_exit: unwind, keep the status
+      return false;
+    }
     A->HostMessage = E.message();
     A->FuncIndex = F.Index;
     return false;

@@ -4,7 +4,8 @@
 // call of host functions from C++. Guest arguments are unpacked by the host
 // function's FuncSig; a host function that returns an Error makes its Wasm
 // caller trap with HostError and the error's message (the trap's function
-// index is the imported function's).
+// index is the imported function's). An Error of kind Exit (WASI proc_exit)
+// unwinds the same way but reaches the embedder unchanged, with its status.
 //
 // While a host function runs, hostCaller() names the instance that imported
 // it, so host modules such as WASI can reach the caller's memory.

@@ -22,11 +22,58 @@ static constexpr uintptr_t StackSafetyMargin = 128 * 1024;
 
 Activation *currentActivation() { return Current; }
 
-void raiseTrap(TrapCode Code, const Module::Impl *Mod, uint32_t WasmOffset,
-               uintptr_t Pc) {
+/// Follows the frame-pointer chain from `Fp` (a Wasm frame's frame pointer,
+/// if the caller's register still held it) and records return addresses
+/// into generated code. Never trusts a frame: each must lie in [Low, High)
+/// (stack the call is known to use), be aligned, and move strictly upward;
+/// the walk stops at the first return address outside generated code (the
+/// entry trampoline returning to the host). A wrong start gives a short
+/// backtrace, never a fault. Async-signal-safe.
+static void walkWasmFrames(Activation &A, uintptr_t Fp, uintptr_t Low) {
+  A.NumFramePcs = 0;
+#if defined(__x86_64__) || defined(__aarch64__)
+  // Both keep the frame record {saved frame pointer, return address} at
+  // the frame pointer.
+  uintptr_t High = reinterpret_cast<uintptr_t>(&A);
+  while (A.NumFramePcs < Activation::MaxFrames) {
+    if (Fp < Low || Fp > High - 2 * sizeof(uintptr_t) ||
+        Fp % sizeof(uintptr_t))
+      return;
+    const uintptr_t *Record = reinterpret_cast<const uintptr_t *>(Fp);
+    uintptr_t Next = Record[0], Ret = Record[1];
+    if (!codeRangeContains(Ret - 1))
+      return;
+    A.FramePcs[A.NumFramePcs++] = Ret - 1; // inside the call instruction
+    if (Next <= Fp)
+      return;
+    Fp = Next;
+  }
+#else
+  (void)Fp;
+  (void)Low;
+#endif
+}
+
+/// The frame pointer register as the caller of the current function left
+/// it: this function keeps a frame pointer, so its saved copy is at its
+/// frame address. Generated code always holds its frame pointer there; the
+/// runtime's small trap builtins do not touch it, so for a trap raised by
+/// a builtin this is the trapping Wasm function's frame.
+#define KILN_CALLER_FP()                                                         (*reinterpret_cast<const uintptr_t *>(__builtin_frame_address(0)))
+
+[[gnu::optimize("no-omit-frame-pointer"), gnu::noinline]] void
+raiseTrap(TrapCode Code, const Module::Impl *Mod, uint32_t WasmOffset,
+          uintptr_t Pc) {
   Activation *A = Current;
   if (!A)
     KILN_UNREACHABLE("a trap was raised outside any call into Wasm");
+  if (Pc) {
+    // Everything between this frame and the activation is live stack.
+    walkWasmFrames(*A, KILN_CALLER_FP(),
+                   reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+  } else {
+    A->NumFramePcs = 0;
+  }
   A->Code = Code;
   A->Mod = Mod;
   A->WasmOffset = WasmOffset;
@@ -34,7 +81,11 @@ void raiseTrap(TrapCode Code, const Module::Impl *Mod, uint32_t WasmOffset,
   siglongjmp(A->Jmp, 1);
 }
 
-void raiseTrapFromSignal(Activation *A, TrapCode Code, uintptr_t Pc) {
+[[gnu::optimize("no-omit-frame-pointer"), gnu::noinline]] void
+raiseTrapFromSignal(Activation *A, TrapCode Code, uintptr_t Pc) {
+  // On the signal stack: the Wasm frames are on the thread's stack, above
+  // the activation's limit (every prologue checked it).
+  walkWasmFrames(*A, KILN_CALLER_FP(), A->StackLimit);
   A->Code = Code;
   A->Mod = nullptr;
   A->WasmOffset = 0;
@@ -69,7 +120,9 @@ static uintptr_t stackLimitFor(size_t MaxBytes) {
   return Limit;
 }
 
-static Error trapError(const Activation &A) {
+static Error trapError(Activation &A) {
+  if (A.HostExit)
+    return std::move(A.HostExit);
   const Module::Impl *Mod = A.Mod;
   if (A.Pc && (!Mod || Mod->funcIndexAtPc(A.Pc) == NoIndex))
     if (const void *Owner = codeRangeOwner(A.Pc))
@@ -84,8 +137,15 @@ static Error trapError(const Activation &A) {
                             ? A.HostMessage
                             : std::string(trapMessage(A.Code));
   Error E = Error::trap(uint32_t(A.Code), std::move(Message));
-  if (Func != NoIndex)
-    E = std::move(E).inFunction(Func);
+  if (Func != NoIndex) {
+    // The backtrace: the trapping function, then its callers in the same
+    // module (frames of other modules or trampolines are left out).
+    std::vector<uint32_t> Frames{Func};
+    for (unsigned I = 0; Mod && I < A.NumFramePcs; ++I)
+      if (uint32_t F = Mod->funcIndexAtPc(A.FramePcs[I]); F != NoIndex)
+        Frames.push_back(F);
+    E = std::move(E).inFunction(Func).withBacktrace(std::move(Frames));
+  }
   if (A.WasmOffset)
     E = std::move(E).atOffset(A.WasmOffset);
   return E;

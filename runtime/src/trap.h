@@ -39,6 +39,16 @@ struct Activation {
   const Module::Impl *Mod = nullptr; // module of the trapping code, if known
   uint32_t FuncIndex = NoIndex;      // set directly when Pc cannot tell
   std::string HostMessage;           // HostError: the host function's message
+  /// Return addresses of the Wasm frames above the trapping one, innermost
+  /// first, from the frame-pointer chain (x86-64 and AArch64; generated code
+  /// keeps frame pointers). Filled without allocating, so the signal
+  /// handler can do it too.
+  static constexpr unsigned MaxFrames = 64;
+  uintptr_t FramePcs[MaxFrames];
+  unsigned NumFramePcs = 0;
+  /// A host function's Error that is not a failure of the guest (proc_exit's
+  /// ErrorKind::Exit): unwinds like a trap but comes back unchanged.
+  Error HostExit;
 };
 
 /// The innermost activation of this thread, or null. Async-signal-safe.

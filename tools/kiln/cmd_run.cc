@@ -1,38 +1,60 @@
 //===- tools/kiln/cmd_run.cc - kiln run -----------------------------------===//
 //
-// `kiln run FILE.kiln|FILE.wasm --invoke NAME [ARGS...]`: load (compiling a
-// .wasm in memory first, in builds with the compiler), instantiate and call
-// an export, printing its results one per line. A trap prints the trap and
-// exits 1; the process itself never dies because the guest misbehaved.
+// `kiln run [--dir H[::G]]... [--env K=V]... [--argv0 N] FILE [ARGS...]` runs
+// a WASI command (its _start) with ARGS as its argv, the given directories
+// pre-opened and stdio passed through; the exit status is the guest's.
+// `kiln run FILE --invoke NAME [ARGS...]` (or `--invoke NAME FILE ...`)
+// calls one export with ARGS as its parameters and prints the results, after
+// _initialize for WASI reactors. Files are .kiln artifacts or, in builds with
+// the compiler, .wasm modules compiled in memory first. A trap prints the
+// trap and the Wasm backtrace; the process never dies because the guest
+// misbehaved.
 //
 //===----------------------------------------------------------------------===//
 
 #include "tools/kiln/cli.h"
 #include "tools/kiln/commands.h"
+#include "tools/kiln/host_modules.h"
 #include "tools/kiln/module_loader.h"
+#include "tools/kiln/wasm_names.h"
+
+#include "kiln/wasi.h"
 
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <signal.h>
 
 namespace kiln::cli {
 
 static void printRunHelp() {
   std::printf(
-      "Run a compiled artifact (or a .wasm module, compiled in memory).\n\n"
-      "Usage: kiln run [OPTIONS] <FILE.kiln|FILE.wasm> --invoke <NAME> "
-      "[ARGS...]\n\n"
-      "Arguments after the file are the function's parameters, written as\n"
-      "decimal integers or floats (nan, inf accepted), one per parameter.\n\n"
-      "Options:\n"
-      "      --invoke <NAME>   The exported function to call\n"
-      "      --bounds-checks   For .wasm input: compile with explicit bounds "
-      "checks\n"
-      "  -h, --help            Print help\n\n"
-      "Exit status: 0 on success, 1 if the module is refused or traps, 2 on "
-      "usage errors.\n");
+      "Run a WASI program, or call one export of a module.\n\n"
+      "Usage: kiln run [OPTIONS] <FILE.kiln|FILE.wasm> [ARGS...]\n"
+      "       kiln run [OPTIONS] <FILE> --invoke <NAME> [ARGS...]\n\n"
+      "Without --invoke, FILE is a WASI command: its _start runs with ARGS as\n"
+      "its argv (argv[0] is FILE unless --argv0 says otherwise), stdin, stdout\n"
+      "and stderr are passed through, and kiln exits with the status the\n"
+      "program gave proc_exit (0 if _start returns).\n\n"
+      "With --invoke, the export NAME is called with ARGS as its parameters\n"
+      "(decimal integers or floats; nan, inf accepted) and its results are\n"
+      "printed one per line. A WASI reactor's _initialize runs first.\n\n"
+      "Options (before FILE):\n"
+      "      --dir <HOST[::GUEST]>  Pre-open host directory HOST for the guest,\n"
+      "                             named GUEST (default: HOST). Repeatable.\n"
+      "                             The guest sees nothing outside them.\n"
+      "      --env <NAME=VAL>       Set an environment variable for the guest\n"
+      "                             (--env NAME passes the host's). Repeatable.\n"
+      "      --argv0 <NAME>         The guest's argv[0]\n"
+      "      --invoke <NAME>        Call this export instead of _start\n"
+      "      --bounds-checks        For .wasm input: compile with explicit "
+      "bounds checks\n"
+      "  -h, --help                 Print help\n\n"
+      "Exit status: a WASI command's own status; 1 if the module is refused\n"
+      "or an --invoke call traps; 134 if a WASI command traps (as wasmtime);\n"
+      "2 on usage errors.\n");
 }
 
 static bool parseArg(const std::string &S, ValType T, Value &Out) {
@@ -117,69 +139,211 @@ static void printValue(const Value &V) {
   }
 }
 
-int runMain(const std::vector<std::string> &Args) {
-  std::string File, Invoke;
-  std::vector<std::string> FuncArgs;
+/// A trap exits 134 in command mode (128 + SIGABRT, as wasmtime), leaving
+/// 1..125 to the guest's own statuses.
+static constexpr int ExitCommandTrap = 134;
+
+namespace {
+struct RunOptions {
+  std::string File, Invoke, Argv0;
+  bool InvokeGiven = false;
+  std::vector<std::string> GuestArgs;
+  std::vector<std::string> Env;
+  std::vector<WasiPreopen> Dirs;
   ModuleSource Src;
+};
+} // namespace
+
+/// Parses the command line; returns -1 to go on, or an exit code.
+static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
   for (size_t I = 0; I < Args.size(); ++I) {
     const std::string &A = Args[I];
-    if (!File.empty() && !(A == "--invoke" && Invoke.empty())) {
-      FuncArgs.push_back(A); // everything after the file is the guest's
+    if (!O.File.empty()) {
+      // After FILE everything is the guest's, except a first "--invoke
+      // NAME" (the `FILE --invoke NAME ARGS` form).
+      if (A == "--invoke" && !O.InvokeGiven && O.GuestArgs.empty()) {
+        if (I + 1 >= Args.size())
+          return usageError("run", "--invoke needs a function name");
+        O.Invoke = Args[++I];
+        O.InvokeGiven = true;
+        continue;
+      }
+      O.GuestArgs.push_back(A);
       continue;
     }
     if (isHelpFlag(A)) {
       printRunHelp();
       return ExitOk;
     }
-    if (A == "--invoke") {
+    auto Value = [&](const char *Opt, std::string &Out) {
       if (I + 1 >= Args.size())
+        return false;
+      (void)Opt;
+      Out = Args[++I];
+      return true;
+    };
+    std::string V;
+    if (A == "--invoke") {
+      if (!Value("--invoke", O.Invoke))
         return usageError("run", "--invoke needs a function name");
-      Invoke = Args[++I];
+      O.InvokeGiven = true;
+    } else if (A == "--dir") {
+      if (!Value("--dir", V) || V.empty())
+        return usageError("run", "--dir needs HOST[::GUEST]");
+      size_t Sep = V.find("::");
+      WasiPreopen P;
+      P.HostPath = V.substr(0, Sep);
+      P.GuestPath = Sep == std::string::npos ? P.HostPath : V.substr(Sep + 2);
+      if (P.HostPath.empty() || P.GuestPath.empty())
+        return usageError("run", "--dir needs HOST[::GUEST], got '" + V + "'");
+      O.Dirs.push_back(std::move(P));
+    } else if (A == "--env") {
+      if (!Value("--env", V) || V.empty() || V[0] == '=')
+        return usageError("run", "--env needs NAME=VALUE or NAME");
+      if (V.find('=') == std::string::npos) {
+        const char *Host = std::getenv(V.c_str());
+        if (!Host)
+          continue; // not set on the host: not set for the guest either
+        V += "=";
+        V += Host;
+      }
+      O.Env.push_back(std::move(V));
+    } else if (A == "--argv0") {
+      if (!Value("--argv0", O.Argv0))
+        return usageError("run", "--argv0 needs a name");
     } else if (A == "--bounds-checks") {
 #ifdef KILN_WITH_COMPILER
-      Src.Compile.Mode = MemoryMode::BoundsChecked;
+      O.Src.Compile.Mode = MemoryMode::BoundsChecked;
 #endif
     } else if (A.size() > 1 && A[0] == '-') {
       return usageError("run", "unknown option '" + A + "'");
     } else {
-      File = A;
+      O.File = A;
     }
   }
-  if (File.empty())
+  if (O.File.empty())
     return usageError("run", "no module given");
-  if (Invoke.empty())
-    return usageError("run", "--invoke <NAME> is required (WASI commands "
-                             "arrive with WASI support)");
+  if (O.InvokeGiven && O.Invoke.empty())
+    return usageError("run", "--invoke needs a function name");
+  return -1;
+}
 
-  Expected<std::vector<uint8_t>> Bytes = readFile(File);
+/// "error: wasm trap: ..." and, under it, the Wasm backtrace.
+static void reportTrap(const Error &Err, const FuncNames &Names) {
+  std::fprintf(stderr, "error: wasm trap: %s\n", Err.str().c_str());
+  std::vector<uint32_t> Frames = Err.backtrace();
+  if (Frames.empty() && Err.funcIndex() != NoIndex)
+    Frames.push_back(Err.funcIndex());
+  if (Frames.empty())
+    return;
+  std::fprintf(stderr, "wasm backtrace:\n");
+  for (size_t I = 0; I < Frames.size(); ++I) {
+    auto It = Names.find(Frames[I]);
+    std::fprintf(stderr, "  %2zu: function %u%s%s%s\n", I, Frames[I],
+                 It == Names.end() ? "" : " <",
+                 It == Names.end() ? "" : It->second.c_str(),
+                 It == Names.end() ? "" : ">");
+  }
+}
+
+/// The exit code for a failed call or instantiation (trap, exit, other).
+static int failureExit(Error Err, const FuncNames &Names, bool Command,
+                       const std::string &File) {
+  std::fflush(stdout);
+  // A status the process cannot carry (above 255) is not truncated into
+  // something that may read as success: it becomes 1.
+  if (Err.kind() == ErrorKind::Exit)
+    return Err.exitCode() <= 255 ? int(Err.exitCode()) : ExitFailure;
+  if (Err.kind() == ErrorKind::Trap) {
+    reportTrap(Err, Names);
+    return Command ? ExitCommandTrap : ExitFailure;
+  }
+  std::fprintf(stderr, "error: %s: %s\n", File.c_str(), Err.str().c_str());
+  return ExitFailure;
+}
+
+static bool hasFuncExport(const Instance &I, const char *Name) {
+  std::optional<Extern> E = I.exportOf(Name);
+  return E && E->Kind == ExternKind::Func;
+}
+
+int runMain(const std::vector<std::string> &Args) {
+  RunOptions O;
+  if (int Code = parseRunArgs(Args, O); Code >= 0)
+    return Code;
+  // A guest writing to a closed pipe gets EPIPE, not the host a SIGPIPE.
+  ::signal(SIGPIPE, SIG_IGN);
+
+  Expected<std::vector<uint8_t>> Bytes = readFile(O.File);
   if (!Bytes) {
     std::fprintf(stderr, "error: %s\n", Bytes.takeError().str().c_str());
     return ExitFailure;
   }
-  Expected<std::shared_ptr<Module>> M = loadModuleBytes(*Bytes, Src);
+  Expected<std::shared_ptr<Module>> M = loadModuleBytes(*Bytes, O.Src);
   if (!M) {
-    std::fprintf(stderr, "error: %s: %s\n", File.c_str(),
+    std::fprintf(stderr, "error: %s: %s\n", O.File.c_str(),
                  M.takeError().str().c_str());
     return ExitFailure;
   }
-  Linker L;
-  Expected<std::unique_ptr<Instance>> Inst = L.instantiate(**M);
-  if (!Inst) {
-    std::fprintf(stderr, "error: %s: %s\n", File.c_str(),
-                 Inst.takeError().str().c_str());
+  FuncNames Names = isWasmBinary(*Bytes) ? namesFromWasm(*Bytes) : FuncNames();
+  addExportNames(**M, Names);
+  bool Command = !O.InvokeGiven;
+
+  WasiConfig Config;
+  Config.Args.push_back(O.Argv0.empty() ? O.File : O.Argv0);
+  // With --invoke the arguments are the export's, not the program's.
+  if (Command)
+    Config.Args.insert(Config.Args.end(), O.GuestArgs.begin(),
+                       O.GuestArgs.end());
+  Config.Env = O.Env;
+  Config.Preopens = O.Dirs;
+  Config.ForcePortableResolve = std::getenv("KILN_WASI_PORTABLE_RESOLVE");
+  Expected<std::shared_ptr<WasiContext>> Wasi =
+      createWasiContext(std::move(Config));
+  if (!Wasi) {
+    std::fprintf(stderr, "error: %s\n", Wasi.takeError().str().c_str());
     return ExitFailure;
   }
-  std::optional<Extern> E = (*Inst)->exportOf(Invoke);
+
+  Linker L;
+  linkHostModules(L);
+  if (Error E = defineWasi(L, *Wasi)) {
+    std::fprintf(stderr, "error: %s\n", E.str().c_str());
+    return ExitFailure;
+  }
+  Expected<std::unique_ptr<Instance>> Inst = L.instantiate(**M);
+  if (!Inst)
+    return failureExit(Inst.takeError(), Names, Command, O.File);
+  Instance &I = **Inst;
+
+  if (Command) {
+    if (!hasFuncExport(I, "_start")) {
+      if (hasFuncExport(I, "_initialize"))
+        return usageError("run", O.File + " is a WASI reactor (it exports "
+                                          "_initialize, not _start): name an "
+                                          "export with --invoke");
+      return usageError("run", O.File + " has no _start: name an export "
+                                        "with --invoke");
+    }
+    Expected<std::vector<Value>> R = I.call("_start", {});
+    if (!R)
+      return failureExit(R.takeError(), Names, Command, O.File);
+    std::fflush(stdout);
+    return ExitOk;
+  }
+
+  std::optional<Extern> E = I.exportOf(O.Invoke);
   if (!E || E->Kind != ExternKind::Func) {
     std::fprintf(stderr, "error: %s has no exported function '%s'\n",
-                 File.c_str(), Invoke.c_str());
+                 O.File.c_str(), O.Invoke.c_str());
     return ExitFailure;
   }
   const FuncSig &Sig = funcSig(*E->F);
+  const std::vector<std::string> &FuncArgs = O.GuestArgs;
   if (FuncArgs.size() != Sig.Params.size())
     return usageError("run", formatString("'%s' takes %zu argument(s), %zu "
                                           "given",
-                                          Invoke.c_str(), Sig.Params.size(),
+                                          O.Invoke.c_str(), Sig.Params.size(),
                                           FuncArgs.size()));
   std::vector<Value> Vals(FuncArgs.size());
   for (size_t K = 0; K < FuncArgs.size(); ++K)
@@ -188,14 +352,15 @@ int runMain(const std::vector<std::string> &Args) {
                                             "valid %s",
                                             K + 1, FuncArgs[K].c_str(),
                                             valTypeName(Sig.Params[K])));
-  Expected<std::vector<Value>> R = (*Inst)->call(Invoke, Vals);
-  if (!R) {
-    Error Err = R.takeError();
-    std::fprintf(stderr, "error: %s%s\n",
-                 Err.kind() == ErrorKind::Trap ? "wasm trap: " : "",
-                 Err.str().c_str());
-    return ExitFailure;
+  // A reactor is initialized once before any of its exports is called.
+  if (O.Invoke != "_initialize" && hasFuncExport(I, "_initialize")) {
+    Expected<std::vector<Value>> Init = I.call("_initialize", {});
+    if (!Init)
+      return failureExit(Init.takeError(), Names, Command, O.File);
   }
+  Expected<std::vector<Value>> R = I.call(O.Invoke, Vals);
+  if (!R)
+    return failureExit(R.takeError(), Names, Command, O.File);
   for (const Value &V : *R)
     printValue(V);
   return ExitOk;

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace kiln {
 
@@ -37,6 +38,7 @@ enum class ErrorKind : uint8_t {
   Usage,       // wrong arguments to a command or API
   Link,        // an import could not be satisfied
   Trap,        // a guest trapped (kiln/trap.h gives the code)
+  Exit,        // a guest asked to exit (WASI proc_exit): exitCode() says how
 };
 
 const char *errorKindName(ErrorKind K);
@@ -51,6 +53,10 @@ struct ErrorInfo {
   uint32_t FuncIndex = NoIndex; // Wasm function index (imports included)
   const char *Section = nullptr; // static string: "code", "type", ...
   uint32_t TrapCode = 0;          // Kind == Trap: a kiln::TrapCode value
+  uint32_t ExitCode = 0;          // Kind == Exit: the guest's exit status
+  /// Kind == Trap: the Wasm function indices on the stack when the guest
+  /// trapped, innermost first, as far as the runtime could walk them.
+  std::vector<uint32_t> Backtrace;
 };
 
 /// printf-style formatting into a std::string (GCC 12 has no std::format).
@@ -91,6 +97,14 @@ public:
     return E;
   }
 
+  /// A guest's request to end the program with `Code` (WASI proc_exit). Not
+  /// a failure of the guest; it unwinds the call like a trap does.
+  static Error exit(uint32_t Code) {
+    Error E = make(ErrorKind::Exit, formatString("exit with status %u", Code));
+    E.Info->ExitCode = Code;
+    return E;
+  }
+
   /// True when this is a failure (LLVM's convention: `if (Error E = f())`).
   explicit operator bool() const { return Info != nullptr; }
 
@@ -100,6 +114,14 @@ public:
   uint32_t funcIndex() const { return Info->FuncIndex; }
   const char *section() const { return Info->Section; }
   uint32_t trapCode() const { return Info->TrapCode; }
+  uint32_t exitCode() const { return Info->ExitCode; }
+  const std::vector<uint32_t> &backtrace() const { return Info->Backtrace; }
+  /// Records the frames of a trap (the runtime's trap path sets these).
+  Error &&withBacktrace(std::vector<uint32_t> Frames) && {
+    if (Info)
+      Info->Backtrace = std::move(Frames);
+    return std::move(*this);
+  }
 
   // Context is added as the error travels outward; the innermost (most
   // precise) value wins, so these only fill fields that are still empty.
@@ -180,6 +202,8 @@ inline const char *errorKindName(ErrorKind K) {
     return "link";
   case ErrorKind::Trap:
     return "trap";
+  case ErrorKind::Exit:
+    return "exit";
   }
   return "unknown";
 }

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# WASI programs through `kiln run`: wasi_cli_test.sh CASE KILN GUEST_DIR.
+# Exit 0 pass, 1 fail, 77 skipped (ctest SKIP_RETURN_CODE). Each case works
+# in its own temporary directory, removed afterwards.
+set -u
+CASE=$1 KILN=$2 G=$3
+HERE=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/kiln-wasi-$CASE.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+fail() { echo "FAIL: $*"; exit 1; }
+expect_rc() { # expect_rc WANT GOT WHAT
+  [ "$1" = "$2" ] || fail "$3: exit status $2, expected $1"
+  echo "ok - $3 (exit $2)"
+}
+
+case $CASE in
+copy-100mb)
+  head -c $((100 * 1024 * 1024)) /dev/urandom > "$T/src.bin" || fail "no input"
+  start=$(date +%s.%N)
+  "$KILN" run --dir "$T::/d" "$G/copy.kiln" /d/src.bin /d/dst.bin
+  rc=$?
+  end=$(date +%s.%N)
+  expect_rc 0 $rc "copy 100 MiB"
+  cmp "$T/src.bin" "$T/dst.bin" || fail "copy differs from the original"
+  echo "ok - byte-identical; copy took $(awk "BEGIN{printf \"%.2f\", $end - $start}") s"
+  ;;
+fileops|fileops-portable)
+  mkdir "$T/work"
+  [ "$CASE" = fileops-portable ] && export KILN_WASI_PORTABLE_RESOLVE=1
+  out=$("$KILN" run --dir "$T/work::/work" --env KILN_TEST=yes \
+        "$G/fileops.kiln")
+  rc=$?
+  echo "$out"
+  expect_rc 0 $rc "every file and clock check"
+  grep -q '^0 failed$' <<<"$out" || fail "summary line missing"
+  [ "$(cat "$T/work/a.txt")" = "Hello" ] || fail "host does not see the guest's file"
+  ;;
+exit-codes)
+  for n in 0 1 3 42 125 255; do
+    "$KILN" run "$G/exit_code.kiln" $n
+    expect_rc $n $? "proc_exit($n)"
+  done
+  ;;
+trap-backtrace)
+  "$KILN" run "$G/exit_code.kiln" trap 2> "$T/err"
+  rc=$?
+  cat "$T/err"
+  expect_rc 134 $rc "abort() traps"
+  grep -q 'wasm trap: .*unreachable' "$T/err" || fail "no trap message"
+  grep -q '^ *0: function [0-9]' "$T/err" || fail "no backtrace"
+  # A .wasm keeps its name section, so the frames get names.
+  "$KILN" run "$G/exit_code.wasm" trap 2> "$T/err"
+  grep -q '<abort>' "$T/err" || fail "backtrace does not name abort"
+  "$KILN" run "$G/exit_code.wasm" deep 2> "$T/err"
+  rc=$?
+  cat "$T/err"
+  expect_rc 134 $rc "__builtin_trap traps"
+  # Innermost first, each caller below it, down to main and _start (kiln's
+  # LLVM may inline innermost/middle/outer into main: native frames are
+  # what can be walked).
+  names=$(grep -o '<[._a-zA-Z]*>' "$T/err" | tr -d '<>' | tr '\n' ' ')
+  case "$names" in
+  *main\ __main_void\ *_start*) echo "ok - backtrace: $names" ;;
+  *) fail "backtrace is '$names'" ;;
+  esac
+  ;;
+stdin)
+  seq 1 200000 > "$T/in.txt"
+  out=$("$KILN" run "$G/stdin_sum.kiln" < "$T/in.txt")
+  expect_rc 0 $? "read stdin from a file"
+  [ "$out" = "1288895 c9336b0c6291fce5" ] || fail "stdin checksum '$out'"
+  out=$(cat "$T/in.txt" | "$KILN" run "$G/stdin_sum.kiln")
+  [ "$out" = "1288895 c9336b0c6291fce5" ] || fail "stdin via pipe '$out'"
+  echo "ok - stdin from a file and a pipe: $out"
+  ;;
+big-output)
+  "$KILN" run "$G/big_output.kiln" 300000 > "$T/out.txt"
+  expect_rc 0 $? "300,000 lines to stdout"
+  seq -f 'line %.0f' 0 299999 > "$T/want.txt"
+  cmp "$T/out.txt" "$T/want.txt" || fail "output differs"
+  echo "ok - $(wc -c < "$T/out.txt") bytes identical"
+  # A reader that goes away: the guest sees EPIPE, kiln does not die of
+  # SIGPIPE and exits like the guest does.
+  "$KILN" run "$G/big_output.kiln" 300000 | head -1 > /dev/null
+  rc=${PIPESTATUS[0]}
+  [ "$rc" -lt 128 ] || fail "kiln killed by a signal ($rc) on a closed pipe"
+  echo "ok - closed pipe: exit $rc"
+  ;;
+escape|escape-portable)
+  mkdir -p "$T/inside/sub" "$T/outside"
+  echo inside > "$T/inside/file.txt"
+  echo "SECRET data" > "$T/outside/secret.txt"
+  ln -s ../outside/secret.txt "$T/inside/link_out"
+  ln -s "$T/outside/secret.txt" "$T/inside/abs_link"
+  ln -s ../outside "$T/inside/dirlink_out"
+  ln -s chain2 "$T/inside/chain1"
+  ln -s sub/../link_out "$T/inside/chain2"
+  ln -s ../.. "$T/inside/sub/up_link"
+  mkdir "$T/log"
+  before=$(sha256sum "$T/outside/secret.txt"; stat -c '%s %Y %i %h' "$T/outside/secret.txt"; ls -a "$T/outside" "$T")
+  [ "$CASE" = escape-portable ] && export KILN_WASI_PORTABLE_RESOLVE=1
+  "$KILN" run --dir "$T/inside::/sb" "$G/escape.kiln" < /dev/null > "$T/log/out" 2>&1
+  rc=$?
+  cat "$T/log/out"
+  expect_rc 0 $rc "no escape attempt succeeded"
+  grep -q '^0 escaped$' "$T/log/out" || fail "summary line missing"
+  after=$(sha256sum "$T/outside/secret.txt"; stat -c '%s %Y %i %h' "$T/outside/secret.txt"; ls -a "$T/outside" "$T")
+  [ "$before" = "$after" ] || fail "the outside changed:
+$before
+---
+$after"
+  [ "$(cat "$T/outside/secret.txt")" = "SECRET data" ] || fail "secret changed"
+  [ "$(cat "$T/inside/file.txt")" = "inside" ] || fail "inside file changed"
+  echo "ok - outside file and directory untouched"
+  ;;
+reactor)
+  out=$("$KILN" run "$G/reactor.kiln" --invoke add 2 3)
+  expect_rc 0 $? "--invoke on a reactor"
+  [ "$out" = "add called
+105" ] || fail "reactor output '$out' (was _initialize run?)"
+  out=$("$KILN" run --invoke add "$G/reactor.kiln" 2 3)
+  [ "$out" = "add called
+105" ] || fail "--invoke before the file: '$out'"
+  "$KILN" run "$G/reactor.kiln" 2> "$T/err"
+  rc=$?
+  expect_rc 2 $rc "a reactor without --invoke is a usage error"
+  grep -q reactor "$T/err" || fail "message does not say reactor"
+  ;;
+node-compare)
+  if ! command -v node > /dev/null; then
+    echo "SKIP: node not found; kiln vs node WASI comparison not run"
+    exit 77
+  fi
+  mkdir "$T/k" "$T/n"
+  "$KILN" run --dir "$T/k::/sb" "$G/compare.kiln" hello > "$T/kiln.out"
+  krc=$?
+  node --no-warnings --experimental-wasi-unstable-preview1 "$HERE/node_wasi.mjs" \
+    "$G/compare.wasm" "$T/n" hello > "$T/node.out"
+  nrc=$?
+  cat "$T/kiln.out"
+  # argv[0] is the path each was given; the rest must match byte for byte.
+  diff "$T/kiln.out" "$T/node.out" || fail "kiln and node differ"
+  expect_rc $nrc $krc "same exit status as node"
+  cmp "$T/k/numbers.txt" "$T/n/numbers.txt" || fail "written files differ"
+  echo "ok - identical stdout, exit status and file under kiln and node $(node --version)"
+  ;;
+usage)
+  "$KILN" run > /dev/null 2>&1; expect_rc 2 $? "no module"
+  "$KILN" run --dir > /dev/null 2>&1; expect_rc 2 $? "--dir without value"
+  "$KILN" run --env =x "$G/exit_code.kiln" > /dev/null 2>&1; expect_rc 2 $? "--env =x"
+  "$KILN" run --help > "$T/help"; expect_rc 0 $? "--help"
+  grep -q -- '--dir <HOST\[::GUEST\]>' "$T/help" || fail "--help lacks --dir"
+  "$KILN" run --dir "$T/nope" "$G/exit_code.kiln" 2> "$T/err"
+  expect_rc 1 $? "missing preopen directory"
+  grep -q "cannot pre-open directory" "$T/err" || fail "message: $(cat "$T/err")"
+  "$KILN" run --argv0 myname "$G/exit_code.kiln" 9; expect_rc 9 $? "--argv0"
+  ;;
+*)
+  fail "unknown case $CASE"
+  ;;
+esac
+echo "PASS: $CASE"
