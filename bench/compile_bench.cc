@@ -60,8 +60,7 @@ void registerCompile(const std::string &Name, std::vector<uint8_t> Wasm,
         if (Throughput)
           S.SetBytesProcessed(int64_t(S.iterations() * CodeBytes));
       })
-      ->Unit(benchmark::kMillisecond)
-      ->UseRealTime();
+      ->Unit(benchmark::kMillisecond);
 }
 
 } // namespace

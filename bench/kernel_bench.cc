@@ -5,6 +5,10 @@
 // `kiln compile` in guard mode and with --bounds-checks. Before any timing
 // every way's checksum is compared; a mismatch fails the run loudly.
 //
+// Times are CPU time of the calling thread (Google Benchmark's default), not
+// wall time: on a shared machine wall time also counts the time another
+// process holds the core, which swamps a few percent of difference.
+//
 // Issue 4's SIMD FIR (fir_simd128.c vs fir_sse.c) is compiled in-process at
 // startup instead of at build time, so a compiler that still refuses SIMD
 // shows up as a clear skip rather than a broken build.
@@ -103,8 +107,7 @@ void registerNative(const std::string &Group, const std::string &Kernel,
           reportFailure("native checksum changed between runs");
         S.SetLabel(formatString("checksum=0x%08x", Sum));
       })
-      ->Unit(benchmark::kMicrosecond)
-      ->UseRealTime();
+      ->Unit(benchmark::kMicrosecond);
 }
 
 void registerWasm(const std::string &Group, const std::string &Kernel,
@@ -131,8 +134,7 @@ void registerWasm(const std::string &Group, const std::string &Kernel,
         }
         S.SetLabel(formatString("checksum=0x%08x", Sum));
       })
-      ->Unit(benchmark::kMicrosecond)
-      ->UseRealTime();
+      ->Unit(benchmark::kMicrosecond);
 }
 
 const char *modeTag(MemoryMode M) {

@@ -6,10 +6,12 @@
 // SIMD FIR (wasm_simd128 vs SSE), the micro-benchmarks and the compile-time
 // benchmarks, then prints a summary of ratios to native computed from the
 // medians of this run (from the per-repetition times when aggregates are not
-// reported). Exits 1 when a checksum disagrees or anything failed.
+// reported). Times are the calling thread's CPU time, which a busy shared
+// machine disturbs far less than wall time. Exits 1 when a checksum disagrees or anything failed.
 //
 // Final figures: taskset -c 1 kiln-bench --benchmark_repetitions=5
 //                --benchmark_report_aggregates_only=true
+//                --benchmark_enable_random_interleaving=true
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,7 +44,7 @@ double toNanos(double T, benchmark::TimeUnit U) {
   return T;
 }
 
-/// The console reporter, plus the real time per iteration of every run,
+/// The console reporter, plus the CPU time per iteration of every run,
 /// from which it prints the ratio summary.
 class SummaryReporter : public benchmark::ConsoleReporter {
 public:
@@ -51,7 +53,7 @@ public:
       if (R.error_occurred)
         continue;
       const std::string &Name = R.run_name.function_name;
-      double Ns = toNanos(R.GetAdjustedRealTime(), R.time_unit);
+      double Ns = toNanos(R.GetAdjustedCPUTime(), R.time_unit);
       if (R.run_type == Run::RT_Aggregate) {
         if (R.aggregate_name == "median")
           Medians[Name] = Ns;
@@ -81,7 +83,7 @@ public:
       if (Name.rfind("kernel/", 0) == 0 && Name.ends_with("/native"))
         Kernels.push_back(Name.substr(7, Name.size() - 7 - 7));
     if (!Kernels.empty()) {
-      std::printf("\nKiln vs native (clang-19 -O2), median real time; "
+      std::printf("\nKiln vs native (clang-19 -O2), median CPU time; "
                   "ratio = Kiln / native\n");
       std::printf("%-12s %12s %10s %10s\n", "kernel", "native us",
                   "guard", "bounds");
