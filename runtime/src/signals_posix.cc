@@ -60,6 +60,25 @@ static uintptr_t faultingPc(void *UContext) {
 #endif
 }
 
+/// The faulting frame's frame pointer and stack pointer: where the Wasm
+/// backtrace starts, and the lowest live stack address it may read.
+static void faultingFrame(void *UContext, uintptr_t &Fp, uintptr_t &Sp) {
+  auto *U = static_cast<ucontext_t *>(UContext);
+#if defined(__x86_64__)
+  Fp = uintptr_t(U->uc_mcontext.gregs[REG_RBP]);
+  Sp = uintptr_t(U->uc_mcontext.gregs[REG_RSP]);
+#elif defined(__aarch64__)
+  Fp = uintptr_t(U->uc_mcontext.regs[29]);
+  Sp = uintptr_t(U->uc_mcontext.sp);
+#elif defined(__arm__)
+  Fp = uintptr_t(U->uc_mcontext.arm_fp);
+  Sp = uintptr_t(U->uc_mcontext.arm_sp);
+#elif defined(__riscv)
+  Fp = uintptr_t(U->uc_mcontext.__gregs[8]); // s0/fp
+  Sp = uintptr_t(U->uc_mcontext.__gregs[2]); // sp
+#endif
+}
+
 static TrapCode trapForSignal(int Sig, const siginfo_t *Info) {
   switch (Sig) {
   case SIGFPE:
@@ -107,8 +126,11 @@ static void forwardSignal(int Sig, siginfo_t *Info, void *UContext) {
 static void handleFault(int Sig, siginfo_t *Info, void *UContext) {
   uintptr_t Pc = faultingPc(UContext);
   Activation *A = currentActivation();
-  if (A && codeRangeContains(Pc))
-    raiseTrapFromSignal(A, trapForSignal(Sig, Info), Pc);
+  if (A && codeRangeContains(Pc)) {
+    uintptr_t Fp = 0, Sp = 0;
+    faultingFrame(UContext, Fp, Sp);
+    raiseTrapFromSignal(A, trapForSignal(Sig, Info), Pc, Fp, Sp);
+  }
   forwardSignal(Sig, Info, UContext);
 }
 

@@ -81,11 +81,12 @@ raiseTrap(TrapCode Code, const Module::Impl *Mod, uint32_t WasmOffset,
   siglongjmp(A->Jmp, 1);
 }
 
-[[gnu::optimize("no-omit-frame-pointer"), gnu::noinline]] void
-raiseTrapFromSignal(Activation *A, TrapCode Code, uintptr_t Pc) {
-  // On the signal stack: the Wasm frames are on the thread's stack, above
-  // the activation's limit (every prologue checked it).
-  walkWasmFrames(*A, KILN_CALLER_FP(), A->StackLimit);
+void raiseTrapFromSignal(Activation *A, TrapCode Code, uintptr_t Pc,
+                         uintptr_t Fp, uintptr_t Sp) {
+  // On the signal stack. The walk starts at the faulting frame's own frame
+  // pointer (from the signal context) and reads only the stack between the
+  // faulting SP and the activation, which is live and mapped.
+  walkWasmFrames(*A, Fp, Sp);
   A->Code = Code;
   A->Mod = nullptr;
   A->WasmOffset = 0;

@@ -60,9 +60,12 @@ Activation *currentActivation();
 [[noreturn]] void raiseTrap(TrapCode Code, const Module::Impl *Mod,
                             uint32_t WasmOffset, uintptr_t Pc);
 
-/// The signal handler's version: only async-signal-safe steps.
+/// The signal handler's version: only async-signal-safe steps. `Fp` and
+/// `Sp` are the faulting frame's frame and stack pointers from the signal
+/// context (0 if unknown), where the Wasm backtrace starts.
 [[noreturn]] void raiseTrapFromSignal(Activation *A, TrapCode Code,
-                                      uintptr_t Pc);
+                                      uintptr_t Pc, uintptr_t Fp,
+                                      uintptr_t Sp);
 
 /// Calls `Code` of instance S through entry trampoline `Entry` with the
 /// argument/result slots, inside a new activation with the instance's stack
