@@ -14,6 +14,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 
@@ -60,18 +61,23 @@ template <> struct GuestBuf<const Complex32> {
 };
 
 /// One host call: the arguments, the caller's memory and the declared
-/// buffers.
+/// buffers. Arguments and the result live in the call's raw 16-byte slots
+/// (RawHostFunc), so no Value is built per call; the result overwrites
+/// slot 0, so it is written last.
 class GuestCall {
 public:
-  GuestCall(const char *Module, const char *Function,
-            std::span<const Value> Args, std::span<Value> Results)
-      : Module(Module), Function(Function), Args(Args), Results(Results) {}
+  GuestCall(const char *Module, const char *Function, uint8_t (*Slots)[16])
+      : Module(Module), Function(Function), Slots(Slots) {}
 
   /// Looks up the caller's memory; fails when there is none.
   Error begin();
 
-  uint32_t u32(unsigned I) const { return Args[I].i32(); }
-  float f32(unsigned I) const { return std::bit_cast<float>(Args[I].i32()); }
+  uint32_t u32(unsigned I) const {
+    uint32_t V;
+    std::memcpy(&V, Slots[I], 4);
+    return V;
+  }
+  float f32(unsigned I) const { return std::bit_cast<float>(u32(I)); }
 
   /// Declares the buffer whose offset is argument I and length argument
   /// I+1. An output may name the one input it may be identical to.
@@ -95,8 +101,8 @@ public:
     return checkLen(B.Id, Want, Why);
   }
 
-  void returnF32(float V) { Results[0] = Value::f32Bits(std::bit_cast<uint32_t>(V)); }
-  void returnI32(uint32_t V) { Results[0] = Value::i32(V); }
+  void returnF32(float V) { std::memcpy(Slots[0], &V, 4); }
+  void returnI32(uint32_t V) { std::memcpy(Slots[0], &V, 4); }
 
   static constexpr unsigned NoPartner = ~0u;
 
@@ -115,9 +121,9 @@ private:
                       unsigned SameAs) {
     using E = ElemOf<std::remove_const_t<T>>;
     GuestBuf<T> B;
-    B.Len = Args[I + 1].i32();
+    B.Len = u32(I + 1);
     B.Id = NumBufs;
-    uint32_t Off = Args[I].i32();
+    uint32_t Off = u32(I);
     if (NumBufs < MaxBufs)
       Bufs[NumBufs++] = {Name, Off, B.Len, E::Kind, Written, SameAs};
     // Only a pointer value until validate(); never dereferenced before.
@@ -129,8 +135,7 @@ private:
   std::string describe(const Decl &D) const;
 
   const char *Module, *Function;
-  std::span<const Value> Args;
-  std::span<Value> Results;
+  uint8_t (*Slots)[16];
   uint8_t *Base = nullptr;
   uint64_t MemBytes = 0;
   Decl Bufs[MaxBufs];
