@@ -38,9 +38,9 @@ Expected<std::shared_ptr<Module>> loadArtifactFile(const std::string &Path) {
   return Module::load(Bytes);
 }
 
-Expected<std::shared_ptr<Module>> compileAndLoad(const std::vector<uint8_t> &Wasm,
-                                                 MemoryMode Mode,
-                                                 unsigned OptLevel) {
+Expected<std::shared_ptr<Module>>
+compileAndLoad(const std::vector<uint8_t> &Wasm, MemoryMode Mode,
+               unsigned OptLevel) {
   codegen::CompileOptions Opts;
   Opts.Mode = Mode;
   Opts.OptLevel = OptLevel;
@@ -165,7 +165,8 @@ void WasmWriter::addData(uint32_t Offset, std::vector<uint8_t> Bytes) {
 
 std::vector<uint8_t> WasmWriter::finish() const {
   std::vector<uint8_t> Out{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00};
-  auto Section = [&](uint8_t Id, const std::vector<std::vector<uint8_t>> &Items) {
+  auto Section = [&](uint8_t Id,
+                     const std::vector<std::vector<uint8_t>> &Items) {
     if (Items.empty())
       return;
     std::vector<uint8_t> Payload;

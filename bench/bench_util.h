@@ -26,9 +26,9 @@ bool readFile(const std::string &Path, std::vector<uint8_t> &Out);
 Expected<std::shared_ptr<Module>> loadArtifactFile(const std::string &Path);
 
 /// Compiles `Wasm` in memory (compileWasm + writeArtifact) and loads it.
-Expected<std::shared_ptr<Module>> compileAndLoad(const std::vector<uint8_t> &Wasm,
-                                                 MemoryMode Mode,
-                                                 unsigned OptLevel = 2);
+Expected<std::shared_ptr<Module>>
+compileAndLoad(const std::vector<uint8_t> &Wasm, MemoryMode Mode,
+               unsigned OptLevel = 2);
 
 /// The size of the code section (id 10) of a Wasm binary, 0 if none.
 uint64_t wasmCodeSectionBytes(const std::vector<uint8_t> &Wasm);

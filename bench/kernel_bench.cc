@@ -113,28 +113,26 @@ void registerNative(const std::string &Group, const std::string &Kernel,
 void registerWasm(const std::string &Group, const std::string &Kernel,
                   const char *Mode, WasmKernel *K, uint32_t Want) {
   std::string Name = Group + "/" + Kernel + "/" + Mode;
-  benchmark::RegisterBenchmark(
-      Name.c_str(),
-      [K, Want, Name](benchmark::State &S) {
-        uint32_t Sum = 0;
-        for (auto _ : S) {
-          Expected<std::vector<Value>> R = callFunc(*K->Run, {});
-          if (!R) {
-            std::string Msg = R.takeError().str();
-            reportFailure(Name + ": " + Msg);
-            S.SkipWithError(Msg.c_str());
-            break;
-          }
-          Sum = (*R)[0].i32();
-        }
-        if (Sum != Want) {
-          reportFailure(formatString("%s: checksum 0x%08x, native 0x%08x",
-                                     Name.c_str(), Sum, Want));
-          S.SkipWithError("checksum differs from native");
-        }
-        S.SetLabel(formatString("checksum=0x%08x", Sum));
-      })
-      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark(Name.c_str(), [K, Want,
+                                              Name](benchmark::State &S) {
+    uint32_t Sum = 0;
+    for (auto _ : S) {
+      Expected<std::vector<Value>> R = callFunc(*K->Run, {});
+      if (!R) {
+        std::string Msg = R.takeError().str();
+        reportFailure(Name + ": " + Msg);
+        S.SkipWithError(Msg.c_str());
+        break;
+      }
+      Sum = (*R)[0].i32();
+    }
+    if (Sum != Want) {
+      reportFailure(formatString("%s: checksum 0x%08x, native 0x%08x",
+                                 Name.c_str(), Sum, Want));
+      S.SkipWithError("checksum differs from native");
+    }
+    S.SetLabel(formatString("checksum=0x%08x", Sum));
+  })->Unit(benchmark::kMicrosecond);
 }
 
 const char *modeTag(MemoryMode M) {
@@ -163,7 +161,8 @@ bool registerKernelBenchmarks() {
         continue;
       }
       Expected<WasmKernel> K = instantiateKernel(std::move(*M), NK.Name);
-      Expected<uint32_t> Sum = K ? callRun(*K) : Expected<uint32_t>(K.takeError());
+      Expected<uint32_t> Sum =
+          K ? callRun(*K) : Expected<uint32_t>(K.takeError());
       if (!Sum) {
         reportFailure(Path + ": " + Sum.takeError().str());
         Ok = false;
@@ -209,7 +208,8 @@ bool registerKernelBenchmarks() {
       continue;
     }
     Expected<WasmKernel> K = instantiateKernel(std::move(*M), "firsimd");
-    Expected<uint32_t> Sum = K ? callRun(*K) : Expected<uint32_t>(K.takeError());
+    Expected<uint32_t> Sum =
+        K ? callRun(*K) : Expected<uint32_t>(K.takeError());
     if (!Sum) {
       reportFailure("fir_simd128.wasm: " + Sum.takeError().str());
       Ok = false;
@@ -225,8 +225,7 @@ bool registerKernelBenchmarks() {
     Ways[W] = keep(std::move(*K));
   }
   std::printf("  %-10s 0x%08" PRIx32 " (SSE native; wasm_simd128 %s)\n",
-              "firsimd", Native,
-              Ways[0] || Ways[1] ? "agrees" : "not run");
+              "firsimd", Native, Ways[0] || Ways[1] ? "agrees" : "not run");
   registerNative("simd", "fir", firsimd_run, Native);
   if (Ways[0])
     registerWasm("simd", "fir", "guard", Ways[0], Native);

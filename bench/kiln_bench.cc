@@ -7,7 +7,8 @@
 // benchmarks, then prints a summary of ratios to native computed from the
 // medians of this run (from the per-repetition times when aggregates are not
 // reported). Times are the calling thread's CPU time, which a busy shared
-// machine disturbs far less than wall time. Exits 1 when a checksum disagrees or anything failed.
+// machine disturbs far less than wall time. Exits 1 when a checksum disagrees
+// or anything failed.
 //
 // Final figures: taskset -c 1 kiln-bench --benchmark_repetitions=5
 //                --benchmark_report_aggregates_only=true
@@ -15,8 +16,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "bench/bench_util.h"
 #include "bench/kiln_bench.h"
+#include "bench/bench_util.h"
 
 #include <benchmark/benchmark.h>
 
@@ -85,8 +86,8 @@ public:
     if (!Kernels.empty()) {
       std::printf("\nKiln vs native (clang-19 -O2), median CPU time; "
                   "ratio = Kiln / native\n");
-      std::printf("%-12s %12s %10s %10s\n", "kernel", "native us",
-                  "guard", "bounds");
+      std::printf("%-12s %12s %10s %10s\n", "kernel", "native us", "guard",
+                  "bounds");
       double LogG = 0, LogB = 0;
       unsigned NG = 0, NB = 0;
       double WorstG = 0;
@@ -141,7 +142,7 @@ public:
         std::printf("\nmicro-benchmarks, median ns per iteration\n");
       Micro = true;
       double T = median(Name);
-      if (Name.rfind("micro/wasm_to_host/", 0) == 0)
+      if (Name.rfind("micro/wasm_to_host", 0) == 0)
         std::printf("  %-44s %10.1f  (%.2f ns per host call)\n", Name.c_str(),
                     T, T / 1000);
       else

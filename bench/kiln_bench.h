@@ -9,8 +9,8 @@
 
 namespace kiln::bench {
 
-bool registerKernelBenchmarks(); // kernel_bench.cc
-bool registerMicroBenchmarks();  // micro_bench.cc
+bool registerKernelBenchmarks();  // kernel_bench.cc
+bool registerMicroBenchmarks();   // micro_bench.cc
 bool registerCompileBenchmarks(); // compile_bench.cc
 
 } // namespace kiln::bench

@@ -50,14 +50,13 @@ std::vector<uint8_t> callsModule() {
   M.addFuncImport("env", "host", I2I);
   M.setMemory(1);
   M.addFunc(I2I, {0x00, 0x20, 0x00}, "id");
-  M.addFunc(I2I,
-            {0x01, 0x01, W::I32,            // one i32 local (the accumulator)
-             0x02, 0x40, 0x03, 0x40,        // block, loop
-             0x20, 0x00, 0x45, 0x0d, 0x01,  // br_if 1 (n == 0)
-             0x20, 0x01, 0x10, 0x00, 0x21, 0x01, // acc = host(acc)
-             0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00, // n -= 1
-             0x0c, 0x00, 0x0b, 0x0b,        // br 0, end, end
-             0x20, 0x01},
+  M.addFunc(I2I, {0x01, 0x01, W::I32,       // one i32 local (the accumulator)
+                  0x02, 0x40, 0x03,   0x40, // block, loop
+                  0x20, 0x00, 0x45,   0x0d, 0x01,       // br_if 1 (n == 0)
+                  0x20, 0x01, 0x10,   0x00, 0x21, 0x01, // acc = host(acc)
+                  0x20, 0x00, 0x41,   0x01, 0x6b, 0x21, 0x00, // n -= 1
+                  0x0c, 0x00, 0x0b,   0x0b,                   // br 0, end, end
+                  0x20, 0x01},
             "callhost");
   M.addFunc(I2I, {0x00, 0x20, 0x00, 0x40, 0x00}, "grow");
   M.addFunc(V2V, {0x00, 0x00}, "trap");
@@ -69,8 +68,9 @@ const char *modeTag(MemoryMode M) {
   return M == MemoryMode::Guard ? "guard" : "bounds";
 }
 
-std::shared_ptr<Module> build(const char *What, const std::vector<uint8_t> &Wasm,
-                              MemoryMode Mode, bool &Ok) {
+std::shared_ptr<Module> build(const char *What,
+                              const std::vector<uint8_t> &Wasm, MemoryMode Mode,
+                              bool &Ok) {
   Expected<std::shared_ptr<Module>> M = compileAndLoad(Wasm, Mode);
   if (!M) {
     reportFailure(std::string("micro module ") + What + ": " +
@@ -178,28 +178,62 @@ bool registerMicroBenchmarks() {
           benchmark::DoNotOptimize(Args);
         });
     benchmark::RegisterBenchmark(
-        ("micro/wasm_to_host/" + Tag).c_str(),
+        ("micro/host_to_wasm/TypedFunc/" + Tag).c_str(),
         [I](benchmark::State &S) {
-          constexpr uint32_t N = 1000;
-          std::shared_ptr<Func> F = exportFunc(*I, "callhost");
-          std::array<Value, 1> Args{Value::i32(N)};
+          Expected<TypedFunc<uint32_t(uint32_t)>> F =
+              TypedFunc<uint32_t(uint32_t)>::wrap(*I, "id");
+          if (!F) {
+            std::string Msg = F.takeError().str();
+            reportFailure("TypedFunc: " + Msg);
+            S.SkipWithError(Msg.c_str());
+            return;
+          }
+          uint32_t X = 0;
           for (auto _ : S) {
-            Expected<std::vector<Value>> R = callFunc(*F, Args);
-            if (!R || (*R)[0].i32() != N) {
-              std::string Msg = R ? "wrong result" : R.takeError().str();
-              reportFailure("wasm_to_host: " + Msg);
-              S.SkipWithError(Msg.c_str());
+            Expected<uint32_t> R = (*F)(X);
+            if (!R) {
+              S.SkipWithError(R.takeError().str().c_str());
               break;
             }
+            X = *R + 1;
           }
-          S.counters["ns_per_call"] = benchmark::Counter(
-              double(S.iterations()) * N,
-              benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-          S.SetLabel("1000 host calls per iteration");
+          benchmark::DoNotOptimize(X);
         });
+    // The same loop against a host function defined with defineTyped (raw
+    // slots, no Value conversions).
+    Linker TL;
+    TL.defineTyped<uint32_t(uint32_t)>("env", "host",
+                                       [](uint32_t X) { return X + 1; });
+    Expected<std::unique_ptr<Instance>> TIE = TL.instantiate(*MC);
+    if (!TIE) {
+      reportFailure("calls module (typed host): " + TIE.takeError().str());
+      return false;
+    }
+    std::shared_ptr<Instance> TI(std::move(*TIE));
+    for (auto [Name, Inst] : {std::pair{"micro/wasm_to_host/", I},
+                              std::pair{"micro/wasm_to_host_typed/", TI}}) {
+      benchmark::RegisterBenchmark(
+          (Name + Tag).c_str(), [I = Inst](benchmark::State &S) {
+            constexpr uint32_t N = 1000;
+            std::shared_ptr<Func> F = exportFunc(*I, "callhost");
+            std::array<Value, 1> Args{Value::i32(N)};
+            for (auto _ : S) {
+              Expected<std::vector<Value>> R = callFunc(*F, Args);
+              if (!R || (*R)[0].i32() != N) {
+                std::string Msg = R ? "wrong result" : R.takeError().str();
+                reportFailure("wasm_to_host: " + Msg);
+                S.SkipWithError(Msg.c_str());
+                break;
+              }
+            }
+            S.counters["ns_per_call"] = benchmark::Counter(
+                double(S.iterations()) * N,
+                benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+            S.SetLabel("1000 host calls per iteration");
+          });
+    }
     benchmark::RegisterBenchmark(
-        ("micro/trap_unreachable/" + Tag).c_str(),
-        [I](benchmark::State &S) {
+        ("micro/trap_unreachable/" + Tag).c_str(), [I](benchmark::State &S) {
           std::shared_ptr<Func> F = exportFunc(*I, "trap");
           for (auto _ : S) {
             Expected<std::vector<Value>> R = callFunc(*F, {});
@@ -229,8 +263,7 @@ bool registerMicroBenchmarks() {
                                     : "explicit check -> trap + recover");
         });
     benchmark::RegisterBenchmark(
-        ("micro/memory_grow_1page/" + Tag).c_str(),
-        [MC](benchmark::State &S) {
+        ("micro/memory_grow_1page/" + Tag).c_str(), [MC](benchmark::State &S) {
           // A fresh instance every 1,024 grows (64 MiB), outside the timing.
           Linker GL;
           hostLinker(GL);
