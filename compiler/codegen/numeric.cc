@@ -226,18 +226,39 @@ static Value *quietNaN(llvm::IRBuilder<> &B, Value *R) {
 /// unquieted, where Wasm requires an arithmetic (quiet) NaN. When an operand
 /// is one of those constants, the result is quieted explicitly: a select LLVM
 /// does not fold away, emitted only for these constant operands.
-static Value *quietIfFoldable(llvm::IRBuilder<> &B, Value *R, Value *X,
+/// V is the constant D, bit for bit (so -0.0 is not +0.0).
+static bool isConstant(Value *V, double D) {
+  auto *C = llvm::dyn_cast<llvm::ConstantFP>(V);
+  return C && C->getValueAPF().isExactlyValue(D);
+}
+
+/// Only the identities LLVM really applies count, operand by operand, so
+/// that the select is not paid where nothing can fold (1.0 / x, x * 0):
+///   x + -0 -> x       x - +0 -> x      -0 - x -> fneg x
+///   x * +-1 -> x, fneg x               x / +-1 -> x, fneg x
+static bool foldsToOperand(Op O, Value *X, Value *Y) {
+  switch (O) {
+  case Op::F32Add:
+  case Op::F64Add:
+    return isConstant(X, -0.0) || isConstant(Y, -0.0);
+  case Op::F32Sub:
+  case Op::F64Sub:
+    return isConstant(Y, 0.0) || isConstant(X, -0.0);
+  case Op::F32Mul:
+  case Op::F64Mul:
+    return isConstant(X, 1.0) || isConstant(X, -1.0) ||
+           isConstant(Y, 1.0) || isConstant(Y, -1.0);
+  case Op::F32Div:
+  case Op::F64Div:
+    return isConstant(Y, 1.0) || isConstant(Y, -1.0);
+  default:
+    return false;
+  }
+}
+
+static Value *quietIfFoldable(llvm::IRBuilder<> &B, Op O, Value *R, Value *X,
                               Value *Y) {
-  auto Foldable = [](Value *V) {
-    auto *C = llvm::dyn_cast<llvm::ConstantFP>(V);
-    if (!C)
-      return false;
-    const llvm::APFloat &F = C->getValueAPF();
-    return F.isZero() || F.isExactlyValue(1.0) || F.isExactlyValue(-1.0);
-  };
-  if (!Foldable(X) && !Foldable(Y))
-    return R;
-  return quietNaN(B, R);
+  return foldsToOperand(O, X, Y) ? quietNaN(B, R) : R;
 }
 
 Value *NumericLowering::lowerUnary(Op O, Value *X) {
@@ -472,16 +493,16 @@ Value *NumericLowering::lowerBinary(Op O, Value *X, Value *Y) {
   // plain LLVM instructions without fast-math flags give.
   case Op::F32Add:
   case Op::F64Add:
-    return quietIfFoldable(B, B.CreateFAdd(X, Y), X, Y);
+    return quietIfFoldable(B, O, B.CreateFAdd(X, Y), X, Y);
   case Op::F32Sub:
   case Op::F64Sub:
-    return quietIfFoldable(B, B.CreateFSub(X, Y), X, Y);
+    return quietIfFoldable(B, O, B.CreateFSub(X, Y), X, Y);
   case Op::F32Mul:
   case Op::F64Mul:
-    return quietIfFoldable(B, B.CreateFMul(X, Y), X, Y);
+    return quietIfFoldable(B, O, B.CreateFMul(X, Y), X, Y);
   case Op::F32Div:
   case Op::F64Div:
-    return quietIfFoldable(B, B.CreateFDiv(X, Y), X, Y);
+    return quietIfFoldable(B, O, B.CreateFDiv(X, Y), X, Y);
   case Op::F32Min:
   case Op::F64Min:
     return minMax(B, llvm::Intrinsic::minimum, X, Y);
