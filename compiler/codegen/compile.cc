@@ -105,10 +105,21 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
   std::string LookupError;
   const llvm::Target *T =
       llvm::TargetRegistry::lookupTarget(Target->Desc->LlvmTriple, LookupError);
+  // Every target is compiled PIC with its small/medium code model: all
+  // Kiln symbols are hidden and dso_local, so references between them are
+  // PC-relative and resolved by the layout, and the loader only patches
+  // pointers in read-only data (object_<arch>.cc lists what each emits).
   llvm::TargetOptions TO;
+  TO.MCOptions.ABIName = Target->Desc->AbiName;
+  if (A == Arch::Arm)
+    TO.ExceptionModel = llvm::ExceptionHandling::None;
+  std::string LlvmFeatures = Target->llvmFeatures();
+  std::optional<llvm::CodeModel::Model> CM = llvm::CodeModel::Small;
+  if (A == Arch::RiscV64)
+    CM = llvm::CodeModel::Medium; // medany: PC-relative within +-2 GiB
   std::unique_ptr<llvm::TargetMachine> TM(T->createTargetMachine(
-      Target->Desc->LlvmTriple, Target->Cpu, Target->Features, TO,
-      llvm::Reloc::PIC_, llvm::CodeModel::Small, codegenLevel(Opts.OptLevel)));
+      Target->Desc->LlvmTriple, Target->Cpu, LlvmFeatures, TO,
+      llvm::Reloc::PIC_, CM, codegenLevel(Opts.OptLevel)));
   if (!TM)
     return Error::make(ErrorKind::Unsupported,
                        "LLVM cannot create a target machine for " +
@@ -134,8 +145,8 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
       continue;
     F.addFnAttr(llvm::Attribute::NoUnwind);
     F.addFnAttr("target-cpu", Target->Cpu);
-    if (!Target->Features.empty())
-      F.addFnAttr("target-features", Target->Features);
+    if (!LlvmFeatures.empty())
+      F.addFnAttr("target-features", LlvmFeatures);
   }
   std::string VerifyMsg;
   llvm::raw_string_ostream VOS(VerifyMsg);

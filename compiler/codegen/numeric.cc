@@ -14,6 +14,8 @@
 #include "kiln/error.h"
 
 #include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/Module.h"
+#include "llvm/TargetParser/Triple.h"
 
 namespace kiln::codegen {
 
@@ -140,10 +142,41 @@ Value *divRem(IRBuilder<> &B, TrapSink &Traps, DivKind K, Value *X, Value *Y) {
 /// is also arithmetic) and which makes the result deterministic.
 /// llvm.canonicalize would be the other fix, but x86 cannot select it in
 /// LLVM 19.
+///
+/// LLVM 19 crashes selecting llvm.minimum/maximum on f64 for ARMv7 (VFP has
+/// no NaN-propagating f64 min/max), so there the same function is built from
+/// compares: the smaller/larger operand, and for equal operands (only +0 vs
+/// -0 differ) the bitwise OR (min: -0 wins) or AND (max: +0 wins).
 Value *minMax(IRBuilder<> &B, llvm::Intrinsic::ID Id, Value *X, Value *Y) {
-  Value *R = B.CreateBinaryIntrinsic(Id, X, Y);
   Value *CanonicalNan = llvm::ConstantFP::getQNaN(X->getType());
+  llvm::Triple TT(B.GetInsertBlock()->getModule()->getTargetTriple());
+  if (TT.isARM() && X->getType()->isDoubleTy()) {
+    bool IsMin = Id == llvm::Intrinsic::minimum;
+    llvm::Type *I64 = B.getInt64Ty();
+    Value *XI = B.CreateBitCast(X, I64), *YI = B.CreateBitCast(Y, I64);
+    Value *Tie = B.CreateBitCast(IsMin ? B.CreateOr(XI, YI) : B.CreateAnd(XI, YI),
+                                 X->getType());
+    Value *XFirst = IsMin ? B.CreateFCmpOLT(X, Y) : B.CreateFCmpOGT(X, Y);
+    Value *YFirst = IsMin ? B.CreateFCmpOLT(Y, X) : B.CreateFCmpOGT(Y, X);
+    Value *R = B.CreateSelect(XFirst, X, B.CreateSelect(YFirst, Y, Tie));
+    return B.CreateSelect(B.CreateFCmpUNO(X, Y), CanonicalNan, R);
+  }
+  Value *R = B.CreateBinaryIntrinsic(Id, X, Y);
   return B.CreateSelect(B.CreateFCmpUNO(X, Y), CanonicalNan, R);
+}
+
+/// ceil, floor, trunc, nearest. Wasm wants an arithmetic (quiet) NaN for a
+/// NaN operand. RISC-V has no rounding instruction before Zfa, and LLVM 19's
+/// expansion (convert to integer and back when |x| < 2^mantissa, else x)
+/// returns a signalling NaN operand unchanged; there a NaN operand gives
+/// the canonical NaN instead.
+Value *roundToIntegral(IRBuilder<> &B, llvm::Intrinsic::ID Id, Value *X) {
+  Value *R = B.CreateUnaryIntrinsic(Id, X);
+  llvm::Triple TT(B.GetInsertBlock()->getModule()->getTargetTriple());
+  if (!TT.isRISCV())
+    return R;
+  return B.CreateSelect(B.CreateFCmpUNO(X, X),
+                        llvm::ConstantFP::getQNaN(X->getType()), R);
 }
 
 /// Exclusive float bounds of a trapping truncation: the input converts iff
@@ -304,18 +337,18 @@ Value *NumericLowering::lowerUnary(Op O, Value *X) {
     return B.CreateFNeg(X);
   case Op::F32Ceil:
   case Op::F64Ceil:
-    return B.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, X);
+    return roundToIntegral(B, llvm::Intrinsic::ceil, X);
   case Op::F32Floor:
   case Op::F64Floor:
-    return B.CreateUnaryIntrinsic(llvm::Intrinsic::floor, X);
+    return roundToIntegral(B, llvm::Intrinsic::floor, X);
   case Op::F32Trunc:
   case Op::F64Trunc:
-    return B.CreateUnaryIntrinsic(llvm::Intrinsic::trunc, X);
+    return roundToIntegral(B, llvm::Intrinsic::trunc, X);
   case Op::F32Nearest:
   case Op::F64Nearest:
     // Ties to even, independent of the dynamic rounding mode (llvm.rint and
     // llvm.nearbyint would depend on it; llvm.round rounds ties away).
-    return B.CreateUnaryIntrinsic(llvm::Intrinsic::roundeven, X);
+    return roundToIntegral(B, llvm::Intrinsic::roundeven, X);
   case Op::F32Sqrt:
   case Op::F64Sqrt:
     return B.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, X);

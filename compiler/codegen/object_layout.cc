@@ -14,14 +14,20 @@ namespace kiln::codegen {
 
 static uint32_t alignTo(uint32_t V, uint32_t A) { return (V + A - 1) / A * A; }
 
-static const char *const LibcallNames[] = {
-#define KILN_LIBCALL(Name, Index) #Name,
+struct LibcallRow {
+  const char *Name;
+  bool ArmOnly;
+};
+static const LibcallRow Libcalls[] = {
+#define KILN_LIBCALL(Name, Index) {#Name, false},
+#define KILN_LIBCALL_ARM(Name, Index) {#Name, true},
 #include "kiln/libcalls.def"
 };
 
-static int libcallIndex(llvm::StringRef Name) {
-  for (unsigned I = 0; I < sizeof(LibcallNames) / sizeof(LibcallNames[0]); ++I)
-    if (Name == LibcallNames[I])
+/// The row of a libcall the code of architecture `A` may call, or -1.
+static int libcallIndex(llvm::StringRef Name, Arch A) {
+  for (unsigned I = 0; I < sizeof(Libcalls) / sizeof(Libcalls[0]); ++I)
+    if (Name == Libcalls[I].Name && (!Libcalls[I].ArmOnly || A == Arch::Arm))
       return int(I);
   return -1;
 }
@@ -51,7 +57,14 @@ Expected<LaidOutImage> layOutObject(llvm::MemoryBufferRef Buf, Arch A,
     llvm::object::ELFSectionRef ES(S);
     if (!(ES.getFlags() & llvm::ELF::SHF_ALLOC) || S.getSize() == 0)
       continue;
+    // ARM unwind tables (.ARM.exidx, .ARM.extab): Wasm code never unwinds
+    // with exceptions (traps return through the runtime), so they are
+    // dropped with their PREL31 relocations.
+    if (ES.getType() == llvm::ELF::SHT_ARM_EXIDX)
+      continue;
     llvm::Expected<llvm::StringRef> Name = S.getName();
+    if (Name && Name->starts_with(".ARM.extab"))
+      continue;
     if (ES.getFlags() & llvm::ELF::SHF_WRITE)
       return Error::make(ErrorKind::Unsupported,
                          "generated code has a writable section '" +
@@ -88,7 +101,7 @@ Expected<LaidOutImage> layOutObject(llvm::MemoryBufferRef Buf, Arch A,
       return objectError(Name.takeError(), "bad symbol");
     if (Name->empty())
       continue;
-    int Index = libcallIndex(*Name);
+    int Index = libcallIndex(*Name, A);
     if (Index < 0)
       return Error::make(ErrorKind::Unsupported,
                          "generated code needs '" + Name->str() +
@@ -167,6 +180,7 @@ Expected<LaidOutImage> layOutObject(llvm::MemoryBufferRef Buf, Arch A,
   }
 
   // 5. Relocations.
+  std::vector<Fixup> Fixups;
   for (const llvm::object::SectionRef &RelSec : Obj.sections()) {
     llvm::Expected<llvm::object::section_iterator> Target =
         RelSec.getRelocatedSection();
@@ -183,15 +197,21 @@ Expected<LaidOutImage> layOutObject(llvm::MemoryBufferRef Buf, Arch A,
     for (const llvm::object::RelocationRef &R : RelSec.relocations()) {
       llvm::object::ELFRelocationRef ER(R);
       llvm::Expected<int64_t> Addend = ER.getAddend();
-      int64_t A = 0;
-      if (Addend)
-        A = *Addend;
-      else
-        llvm::consumeError(Addend.takeError());
       Fixup Fx;
+      if (Addend) {
+        Fx.Addend = *Addend;
+        Fx.HasAddend = true;
+      } else {
+        llvm::consumeError(Addend.takeError()); // REL: addend in the place
+      }
       Fx.Type = uint32_t(R.getType());
+      if (R.getOffset() + 2 > (*Target)->getSize())
+        return Error::make(ErrorKind::Unsupported,
+                           formatString("relocation type %u at section offset "
+                                        "0x%llx is outside its section",
+                                        Fx.Type,
+                                        (unsigned long long)R.getOffset()));
       Fx.Place = Base + uint32_t(R.getOffset());
-      Fx.Addend = A;
       llvm::object::symbol_iterator Sym = R.getSymbol();
       if (Sym == Obj.symbol_end())
         return Error::make(ErrorKind::Unsupported,
@@ -203,7 +223,7 @@ Expected<LaidOutImage> layOutObject(llvm::MemoryBufferRef Buf, Arch A,
         llvm::Expected<llvm::StringRef> Name = Sym->getName();
         if (!Name)
           return objectError(Name.takeError(), "bad symbol name");
-        int Index = libcallIndex(*Name);
+        int Index = libcallIndex(*Name, A);
         Fx.Target = StubOffset[Index];
         Fx.SlotOfLibcall = SlotOffset[Index];
         Fx.Libcall = Index;
@@ -225,9 +245,10 @@ Expected<LaidOutImage> layOutObject(llvm::MemoryBufferRef Buf, Arch A,
                              "the image");
         Fx.Target = SIt->second + uint32_t(*Value);
       }
-      KILN_CHECK(Arch.apply(Fx, Out));
+      Fixups.push_back(Fx);
     }
   }
+  KILN_CHECK(Arch.applyAll(Fixups, Out));
   return Out;
 }
 

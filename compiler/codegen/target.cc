@@ -3,27 +3,40 @@
 #include "compiler/codegen/target.h"
 
 #include "llvm/Config/llvm-config.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <memory>
+
 namespace kiln::codegen {
 
 static const TargetDesc Targets[] = {
     {Arch::X86_64, "x86_64-linux-gnu", "x86_64-unknown-linux-gnu", "x86-64-v2",
-     MemoryMode::Guard, "x86-64 Linux (SSE4.2 baseline; AVX2 with --cpu)"},
+     MemoryMode::Guard, "x86-64 Linux (SSE4.2 baseline; AVX2 with --cpu)", "",
+     ""},
     {Arch::AArch64, "aarch64-linux-gnu", "aarch64-unknown-linux-gnu",
-     "cortex-a53", MemoryMode::Guard, "64-bit ARM Linux (NEON)"},
+     "cortex-a53", MemoryMode::Guard, "64-bit ARM Linux (NEON)", "", ""},
     {Arch::Arm, "armv7-linux-gnueabihf", "armv7-unknown-linux-gnueabihf",
      "cortex-a7", MemoryMode::BoundsChecked,
-     "32-bit ARMv7-A Linux, hard float (NEON); bounds-checked memory"},
+     "32-bit ARMv7-A Linux, hard float (NEON); bounds-checked memory only",
+     "-thumb-mode", ""},
     {Arch::RiscV64, "riscv64-linux-gnu", "riscv64-unknown-linux-gnu",
      "generic-rv64", MemoryMode::Guard,
-     "64-bit RISC-V Linux (RV64GC; vectors with --features +v)"},
+     "64-bit RISC-V Linux (RV64GC; vectors with --features +v)",
+     "+m,+a,+f,+d,+c,+zicsr,+zifencei,-relax", "lp64d"},
 };
 
 std::span<const TargetDesc> supportedTargets() { return Targets; }
+
+std::string TargetSelection::llvmFeatures() const {
+  std::string F = Desc ? Desc->BaseFeatures : "";
+  if (!Features.empty())
+    F += (F.empty() ? "" : ",") + Features;
+  return F;
+}
 
 const char *llvmVersion() { return LLVM_VERSION_STRING; }
 
@@ -84,6 +97,51 @@ Expected<TargetSelection> selectTarget(std::string_view Triple,
     S.Cpu = llvm::sys::getHostCPUName().str();
   }
   S.Features = std::string(Features);
+
+  // Check the CPU and each feature against LLVM's tables for the target.
+  std::unique_ptr<llvm::MCSubtargetInfo> STI(
+      T->createMCSubtargetInfo(S.Desc->LlvmTriple, "", ""));
+  if (!STI)
+    return Error::make(ErrorKind::Unsupported,
+                       std::string("LLVM has no subtarget info for ") +
+                           S.Desc->Name);
+  if (!STI->isCPUStringValid(S.Cpu)) {
+    std::string Some;
+    unsigned N = 0;
+    for (const llvm::SubtargetSubTypeKV &C : STI->getAllProcessorDescriptions())
+      if (N++ < 12)
+        Some += std::string(Some.empty() ? "" : ", ") + C.Key;
+    return Error::make(ErrorKind::Unsupported,
+                       "unknown CPU '" + S.Cpu + "' for " + S.Desc->Name +
+                           " (for example: " + Some + ", ...)");
+  }
+  llvm::ArrayRef<llvm::SubtargetFeatureKV> Known =
+      STI->getAllProcessorFeatures();
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  llvm::StringRef(S.Features).split(Parts, ',', -1, false);
+  for (llvm::StringRef P : Parts) {
+    P = P.trim();
+    if (P.size() < 2 || (P[0] != '+' && P[0] != '-'))
+      return Error::make(ErrorKind::Usage,
+                         "feature '" + P.str() +
+                             "' must start with '+' or '-' (e.g. +v)");
+    llvm::StringRef Name = P.drop_front();
+    bool Found = false;
+    for (const llvm::SubtargetFeatureKV &K : Known)
+      Found = Found || Name == K.Key;
+    if (!Found)
+      return Error::make(ErrorKind::Unsupported,
+                         "unknown feature '" + Name.str() + "' for " +
+                             S.Desc->Name);
+    if (S.Desc->A == Arch::RiscV64 && Name == "relax" && P[0] == '+')
+      return Error::make(ErrorKind::Unsupported,
+                         "riscv64: +relax is not supported (artifacts are "
+                         "laid out without linker relaxation)");
+    if (S.Desc->A == Arch::Arm && Name == "thumb-mode" && P[0] == '+')
+      return Error::make(ErrorKind::Unsupported,
+                         "armv7: +thumb-mode is not supported (Kiln "
+                         "generates ARM-state code)");
+  }
   return S;
 }
 

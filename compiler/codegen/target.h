@@ -23,6 +23,11 @@ struct TargetDesc {
   const char *DefaultCpu;  // a conservative baseline for that family
   MemoryMode DefaultMode;  // guard where an MMU and a 64-bit space allow
   const char *Summary;
+  // Always passed to LLVM before the user's --features: what the Debian
+  // toolchain for that triple assumes (RV64GC) and what the layout needs
+  // (no RISC-V linker relaxation, ARM state rather than Thumb).
+  const char *BaseFeatures;
+  const char *AbiName; // LLVM's TargetOptions ABI name ("lp64d"), or ""
 };
 
 std::span<const TargetDesc> supportedTargets();
@@ -31,7 +36,9 @@ std::span<const TargetDesc> supportedTargets();
 struct TargetSelection {
   const TargetDesc *Desc = nullptr;
   std::string Cpu;
-  std::string Features; // LLVM feature string, "+v,-foo"
+  std::string Features; // as requested, "+v,-foo" (recorded in artifacts)
+  /// What LLVM gets: BaseFeatures then Features.
+  std::string llvmFeatures() const;
 };
 
 /// Resolves `Triple` (empty: the host) and checks CPU and features with

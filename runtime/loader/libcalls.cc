@@ -20,6 +20,16 @@
 #include <cmath>
 #include <cstring>
 
+// The ARM EABI helpers, declared with no signature: only their addresses
+// are taken. Other architectures have no such routines (null below).
+#if defined(__arm__)
+extern "C" {
+#define KILN_LIBCALL(Name, Index)
+#define KILN_LIBCALL_ARM(Name, Index) void Name();
+#include "kiln/libcalls.def"
+}
+#endif
+
 namespace kiln::loader {
 
 static constexpr uint32_t NumRows = 0
@@ -47,6 +57,13 @@ void *libcallAddress(uint32_t Index) {
 #define KILN_LIBCALL(Name, Index)                                              \
   case Index:                                                                  \
     return reinterpret_cast<void *>(&::Name);
+#if defined(__arm__)
+#define KILN_LIBCALL_ARM(Name, Index) KILN_LIBCALL(Name, Index)
+#else
+#define KILN_LIBCALL_ARM(Name, Index)                                          \
+  case Index:                                                                  \
+    return nullptr;
+#endif
 #include "kiln/libcalls.def"
   }
   return nullptr;

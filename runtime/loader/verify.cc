@@ -652,6 +652,13 @@ Error Checker::checkRelocs() {
                   formatString("relocation %zu: %s names libcall %u, the "
                                "libcall table has %u entries",
                                I, Name, R.Value, Libcalls));
+    } else if (!libcallAddress(R.Value)) {
+      // A row of another architecture (e.g. an ARM EABI helper).
+      return fail(SectionId::Relocs, I,
+                  formatString("relocation %zu: %s names libcall '%s', which "
+                               "a %s runtime does not provide",
+                               I, Name, libcallName(R.Value),
+                               archName(hostArch())));
     }
   }
   return Error::success();

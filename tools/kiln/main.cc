@@ -34,7 +34,7 @@ static const Subcommand Commands[] = {
     {"validate", "Decode and validate WebAssembly modules",
      KILN_COMPILER_COMMAND(validateMain)},
     {"wast", "Run WebAssembly spec test scripts (wast2json output)",
-     KILN_COMPILER_COMMAND(wastMain)},
+     wastMain, nullptr}, // runtime-only: scripts prepared by --emit-dir
 };
 
 static void printHelp() {

@@ -545,4 +545,71 @@ ParseResult parse(std::string_view Text, unsigned MaxDepth) {
   return Parser(Text, MaxDepth).run();
 }
 
+static void writeString(std::string &Out, const std::string &S) {
+  Out += '"';
+  for (char Ch : S) {
+    unsigned char C = static_cast<unsigned char>(Ch);
+    if (C == '"' || C == '\\') {
+      Out += '\\';
+      Out += Ch;
+    } else if (C < 0x20) {
+      static const char Hex[] = "0123456789abcdef";
+      Out += "\\u00";
+      Out += Hex[C >> 4];
+      Out += Hex[C & 15];
+    } else {
+      Out += Ch; // valid UTF-8 already (the parser checked it)
+    }
+  }
+  Out += '"';
+}
+
+// Recursive like the tree's destructor; the parser's depth limit bounds it.
+static void writeValue(std::string &Out, const Value &V) {
+  switch (V.kind()) {
+  case Value::Kind::Null:
+    Out += "null";
+    return;
+  case Value::Kind::Bool:
+    Out += V.asBool() ? "true" : "false";
+    return;
+  case Value::Kind::Number:
+    Out += V.numberText();
+    return;
+  case Value::Kind::String:
+    writeString(Out, V.asString());
+    return;
+  case Value::Kind::Array: {
+    Out += '[';
+    bool First = true;
+    for (const Value &I : V.asArray()) {
+      Out += First ? "" : ",";
+      First = false;
+      writeValue(Out, I);
+    }
+    Out += ']';
+    return;
+  }
+  case Value::Kind::Object: {
+    Out += '{';
+    bool First = true;
+    for (const Value::Member &M : V.members()) {
+      Out += First ? "" : ",";
+      First = false;
+      writeString(Out, M.Key);
+      Out += ':';
+      writeValue(Out, M.Val);
+    }
+    Out += '}';
+    return;
+  }
+  }
+}
+
+std::string serialize(const Value &V) {
+  std::string Out;
+  writeValue(Out, V);
+  return Out;
+}
+
 } // namespace kiln::json

@@ -89,6 +89,10 @@ struct ParseResult {
 // whitespace). Arrays and objects nested more than MaxDepth deep are an error.
 ParseResult parse(std::string_view Text, unsigned MaxDepth = DefaultMaxDepth);
 
+// Writes `V` as compact JSON that parse() reads back to an equal tree
+// (numbers keep their source text; strings are escaped as RFC 8259 needs).
+std::string serialize(const Value &V);
+
 } // namespace kiln::json
 
 #endif // KILN_TOOLS_WAST_JSON_H

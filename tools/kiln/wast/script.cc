@@ -403,6 +403,22 @@ bool parseCommand(const json::Value &J, Command &C, std::string &Msg) {
   return false;
 }
 
+// The members `kiln wast --emit-dir` adds (see Command::HostError).
+bool parseHostFields(const json::Value &J, Command &C, std::string &Msg) {
+  if (!getOptionalString(J, "kiln_error", C.HostError, Msg) ||
+      !getOptionalString(J, "kiln_rejected", C.HostRejection, Msg) ||
+      !getOptionalString(J, "kiln_note", C.HostNote, Msg))
+    return false;
+  if (const json::Value *A = J.get("kiln_accepted")) {
+    if (!A->isBool()) {
+      Msg = "\"kiln_accepted\" must be true or false";
+      return false;
+    }
+    C.HostAccepted = A->asBool();
+  }
+  return true;
+}
+
 bool readFile(const std::string &Path, std::string &Out, std::string &Error) {
   std::FILE *F = std::fopen(Path.c_str(), "rb");
   if (!F) {
@@ -492,7 +508,9 @@ bool loadScriptFromText(std::string_view Json, const std::string &JsonPath,
     return false;
   }
   if (!getString(Top, "source_filename", true, Out.SourceFilename, Msg) ||
-      !getArray(Top, "commands", Commands, Msg)) {
+      !getArray(Top, "commands", Commands, Msg) ||
+      !getString(Top, "kiln_target", false, Out.PreparedTarget, Msg) ||
+      !getString(Top, "kiln_memory_mode", false, Out.PreparedMode, Msg)) {
     Error = JsonPath + ": " + Msg;
     return false;
   }
@@ -514,7 +532,7 @@ bool loadScriptFromText(std::string_view Json, const std::string &JsonPath,
       return false;
     }
     C.Line = static_cast<unsigned>(*L);
-    if (!parseCommand(J, C, Msg)) {
+    if (!parseCommand(J, C, Msg) || !parseHostFields(J, C, Msg)) {
       Error = Where + " (line " + std::to_string(C.Line) + "): " + Msg;
       return false;
     }

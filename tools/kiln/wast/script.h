@@ -110,12 +110,29 @@ struct Command {
   // equal any one alternative. Each alternative is a whole result list;
   // wast2json 1.0.32 only writes single-result alternatives.
   std::vector<std::vector<Value>> Either;
+
+  // Written by `kiln wast --emit-dir` on the build machine (the host half of
+  // a split run; see prepare.h) and read by the runtime on the device:
+  // "kiln_error": compiling the module failed on the host (the command
+  // fails with this message); "kiln_rejected": an assert_invalid or
+  // assert_malformed module the host rejected, and why; "kiln_accepted":
+  // one it wrongly accepted; "kiln_note": how the rejection's reason
+  // differs from the suite's wording.
+  std::optional<std::string> HostError;
+  std::optional<std::string> HostRejection;
+  bool HostAccepted = false;
+  std::optional<std::string> HostNote;
 };
 
 struct Script {
   std::string SourceFilename; // the .wast, as wast2json saw it
   std::string Dir;            // directory of the .json ("." if none)
   std::vector<Command> Commands;
+  // A prepared script (kiln wast --emit-dir): the target its modules were
+  // compiled for ("kiln_target") and their memory mode ("kiln_memory_mode",
+  // "guard" or "bounds-checked"). Empty for wast2json's own scripts.
+  std::string PreparedTarget;
+  std::string PreparedMode;
 
   // The path of a command's module file.
   std::string pathOf(const Command &C) const;
