@@ -42,6 +42,16 @@ ModuleLowering::ModuleLowering(const wasm::Module &M, llvm::LLVMContext &Ctx,
     // Keep a frame-pointer chain through Wasm frames: the runtime walks it
     // to give a trap its Wasm backtrace (runtime/src/trap.cc).
     F->addFnAttr("frame-pointer", "all");
+    // The context is always a live VMContext: its fields may be loaded
+    // speculatively, so LICM can hoist the memory base and size out of
+    // loops whose body may branch to a trap (bounds-checked mode).
+    F->addParamAttr(0, llvm::Attribute::NonNull);
+    F->addParamAttr(0, llvm::Attribute::getWithDereferenceableBytes(
+                           Ctx, abi::vmOffset(abi::VMField::Instance,
+                                              Opts.PtrBytes) +
+                                    Opts.PtrBytes));
+    F->addParamAttr(0, llvm::Attribute::getWithAlignment(
+                           Ctx, llvm::Align(Opts.PtrBytes == 8 ? 8 : 4)));
     Funcs.push_back(F);
   }
 }
