@@ -180,11 +180,16 @@ private:
     return B.CreateAdd(everyOther(V, 0), everyOther(V, 1));
   }
 
-  /// The one place the lowering looks past IsX86: a code-generator
-  /// limitation of one target, read from the module being built.
+  /// The places the lowering looks past IsX86: code-generator limitations
+  /// of one target, read from the module being built.
   bool targetIsArm32() {
     const llvm::Module *M = B.GetInsertBlock()->getModule();
     return llvm::Triple(M->getTargetTriple()).isARM();
+  }
+
+  bool targetIsRiscV() {
+    const llvm::Module *M = B.GetInsertBlock()->getModule();
+    return llvm::Triple(M->getTargetTriple()).isRISCV();
   }
 
   Value *x86(Intrinsic::ID Id, llvm::ArrayRef<Value *> Ops) {
@@ -547,9 +552,18 @@ Value *Lowerer::floatBinary(Shape S, llvm::Instruction::BinaryOps Opc,
   return v128(B.CreateBinOp(Opc, as(X, S), as(Y, S)));
 }
 
-/// sqrt, ceil, floor, trunc, nearest (roundeven).
+/// sqrt, ceil, floor, trunc, nearest (roundeven). On RISC-V (no rounding
+/// instruction before Zfa/Zvfh), LLVM 19 expands the rounding ones by
+/// converting to integer and back where |x| < 2^mantissa and otherwise
+/// keeps x, so a signalling NaN lane comes out unquieted; there NaN lanes
+/// become the canonical NaN, as numeric.cc does for scalars.
 Value *Lowerer::floatUnary(Shape S, Intrinsic::ID Id, Value *X) {
-  return v128(B.CreateUnaryIntrinsic(Id, as(X, S)));
+  Value *A = as(X, S);
+  Value *R = B.CreateUnaryIntrinsic(Id, A);
+  if (Id != Intrinsic::sqrt && targetIsRiscV())
+    R = B.CreateSelect(B.CreateFCmpUNO(A, A),
+                       llvm::ConstantFP::getQNaN(A->getType()), R);
+  return v128(R);
 }
 
 /// abs and neg only touch the sign bit, NaN payloads included, so they are
