@@ -635,6 +635,26 @@ Value *Lowerer::truncSat(Shape From, bool Signed, Value *X) {
     return truncSatX86(From, Signed, X);
   Value *V = as(X, From);
   auto *To = llvm::FixedVectorType::get(B.getInt32Ty(), From.Lanes);
+  if (From.Lanes == 2 && targetIsRiscV()) {
+    // f64 -> i32 narrows, which RVV does with vfncvt.rtz, an instruction
+    // qemu-riscv64 7.2 (our test platform) aborts on. Saturate to i64
+    // (vfcvt.rtz, same width), clamp to the i32 range and narrow: the same
+    // result (NaN -> 0, out of range -> the bound) at two more instructions.
+    auto *Wide = llvm::FixedVectorType::get(B.getInt64Ty(), 2);
+    Value *W = B.CreateIntrinsic(
+        Signed ? Intrinsic::fptosi_sat : Intrinsic::fptoui_sat,
+        {Wide, V->getType()}, {V});
+    if (Signed) {
+      W = B.CreateBinaryIntrinsic(Intrinsic::smax, W,
+                                  llvm::ConstantInt::getSigned(Wide, INT32_MIN));
+      W = B.CreateBinaryIntrinsic(Intrinsic::smin, W,
+                                  llvm::ConstantInt::getSigned(Wide, INT32_MAX));
+    } else {
+      W = B.CreateBinaryIntrinsic(Intrinsic::umin, W,
+                                  llvm::ConstantInt::get(Wide, UINT32_MAX));
+    }
+    return withZeroHigh(B.CreateTrunc(W, To));
+  }
   Value *R = B.CreateIntrinsic(
       Signed ? Intrinsic::fptosi_sat : Intrinsic::fptoui_sat, {To, V->getType()},
       {V});
