@@ -46,6 +46,22 @@ private:
 };
 } // namespace
 
+/// Records host function F's failure in the current activation for the
+/// caller to raise: proc_exit's ErrorKind::Exit unwinds and keeps its
+/// status, anything else becomes a HostError trap naming the imported
+/// function (its Wasm caller is up the stack, past the exit trampoline,
+/// where no PC can be had). Returns false, for the callers' convenience.
+static bool recordHostFailure(Func &F, Error E) {
+  Activation *A = currentActivation();
+  if (E.kind() == ErrorKind::Exit) {
+    A->HostExit = std::move(E);
+    return false;
+  }
+  A->HostMessage = E.message();
+  A->FuncIndex = F.Index;
+  return false;
+}
+
 /// Runs the host function of HostImport `F` on the slots. On failure the
 /// message goes to the current activation and false comes back; every
 /// object with a destructor is gone when this returns, so the caller can
@@ -66,18 +82,8 @@ static bool invokeFromSlots(Func &F, ValSlot *Slots) {
     E = F.Host->Fn(std::span<const Value>(Args, NP),
                    std::span<Value>(Results, NR));
   }
-  if (E) {
-    // The trap names the imported function: its Wasm caller is somewhere
-    // up the stack, past the exit trampoline, where no PC can be had.
-    Activation *A = currentActivation();
-    if (E.kind() == ErrorKind::Exit) {
-      A->HostExit = std::move(E); // proc_exit: unwind, keep the status
-      return false;
-    }
-    A->HostMessage = E.message();
-    A->FuncIndex = F.Index;
-    return false;
-  }
+  if (E)
+    return recordHostFailure(F, std::move(E));
   for (size_t I = 0; I < NR; ++I)
     std::memcpy(Slots[I].Bytes, Results[I].Bits.data(), sizeof(Slots[I].Bytes));
   return true;
@@ -92,22 +98,13 @@ static bool invokeRaw(Func &F, ValSlot *Slots) {
     CallerScope Scope(F.Owner);
     E = F.Host->Raw(reinterpret_cast<uint8_t(*)[16]>(Slots));
   }
-  if (!E)
-    return true;
-  Activation *A = currentActivation();
-  A->HostMessage = E.message();
-  A->FuncIndex = F.Index;
-  return false;
+  return E ? recordHostFailure(F, std::move(E)) : true;
 }
 
 void builtinHostCall(VMContext *HostCtx, void *Slots) {
   Func &F = *static_cast<Func *>(HostCtx->Instance);
-  if (F.Host->Raw) {
-    if (!invokeRaw(F, static_cast<ValSlot *>(Slots)))
-      raiseTrap(TrapCode::HostError, F.Owner ? F.Owner->Mod : nullptr, 0, 0);
-    return;
-  }
-  if (!invokeFromSlots(F, static_cast<ValSlot *>(Slots)))
+  auto *S = static_cast<ValSlot *>(Slots);
+  if (!(F.Host->Raw ? invokeRaw(F, S) : invokeFromSlots(F, S)))
     raiseTrap(TrapCode::HostError, F.Owner ? F.Owner->Mod : nullptr, 0, 0);
 }
 

@@ -37,13 +37,8 @@ static struct sigaction Previous[NumHandled]; // what was installed before
 
 static constexpr size_t AltStackBytes = 64 * 1024;
 
-// This thread's stack bounds (constant-initialized, read in the handler).
-static thread_local uintptr_t StackLow = 0;
-static thread_local uintptr_t StackSize = 0;
+// Constant-initialized, so the handler may read this thread's stack bounds.
 __thread ThreadCallState CurrentThreadCallState = {false, 0, 0};
-
-uintptr_t threadStackLow() { return StackLow; }
-uintptr_t threadStackSize() { return StackSize; }
 
 static uintptr_t faultingPc(void *UContext) {
   auto *U = static_cast<ucontext_t *>(UContext);
@@ -91,6 +86,7 @@ static TrapCode trapForSignal(int Sig, const siginfo_t *Info) {
     // out (the prologue check should catch it first; this is the backstop
     // for calls into instances whose limit was not set).
     auto Addr = reinterpret_cast<uintptr_t>(Info->si_addr);
+    uintptr_t StackLow = CurrentThreadCallState.StackLow;
     if (StackLow && Addr < StackLow + 64 * 1024 &&
         Addr + 1024 * 1024 >= StackLow)
       return TrapCode::StackOverflow;
@@ -203,8 +199,8 @@ static void learnStackBounds() {
   void *Addr = nullptr;
   size_t Size = 0;
   if (pthread_attr_getstack(&Attr, &Addr, &Size) == 0) {
-    StackLow = reinterpret_cast<uintptr_t>(Addr);
-    StackSize = Size;
+    CurrentThreadCallState.StackLow = reinterpret_cast<uintptr_t>(Addr);
+    CurrentThreadCallState.StackSize = Size;
   }
   pthread_attr_destroy(&Attr);
 }
@@ -214,8 +210,6 @@ void prepareThread() {
   std::call_once(Once, installHandlers);
   installAltStack();
   learnStackBounds();
-  CurrentThreadCallState.StackLow = StackLow;
-  CurrentThreadCallState.StackSize = StackSize;
   CurrentThreadCallState.Ready = true;
 }
 

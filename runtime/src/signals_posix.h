@@ -37,7 +37,8 @@ inline constexpr bool ActivationsSaveSignalMask = false;
 /// through a TLS wrapper function.
 struct ThreadCallState {
   bool Ready;
-  uintptr_t StackLow, StackSize; // 0 if unknown
+  /// Lowest usable address and size of this thread's stack (0 if unknown).
+  uintptr_t StackLow, StackSize;
 };
 extern __thread ThreadCallState CurrentThreadCallState;
 
@@ -52,11 +53,6 @@ inline void ensureThreadReady() {
   if (__builtin_expect(!CurrentThreadCallState.Ready, 0))
     prepareThread();
 }
-
-/// Lowest usable address and size of this thread's stack (0 if unknown);
-/// valid after ensureThreadReady().
-uintptr_t threadStackLow();
-uintptr_t threadStackSize();
 
 } // namespace kiln::rt
 
