@@ -2,6 +2,7 @@
 
 #include "compiler/codegen/compile.h"
 
+#include "compiler/codegen/dot_reduction.h"
 #include "compiler/codegen/function_lowering.h"
 #include "compiler/codegen/module_info.h"
 #include "compiler/codegen/object_arch.h"
@@ -58,6 +59,13 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L) {
   llvm::CGSCCAnalysisManager CGAM;
   llvm::ModuleAnalysisManager MAM;
   llvm::PassBuilder PB(&TM);
+  // Last, on the fully simplified IR: clang's wasm SIMD spells an int8 dot
+  // product as 4-lane extmul groups; see dot_reduction.h.
+  PB.registerOptimizerLastEPCallback(
+      [](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
+        MPM.addPass(llvm::createModuleToFunctionPassAdaptor(
+            IntegerDotReductionPass()));
+      });
   PB.registerModuleAnalyses(MAM);
   PB.registerCGSCCAnalyses(CGAM);
   PB.registerFunctionAnalyses(FAM);
