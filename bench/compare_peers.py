@@ -20,9 +20,14 @@ Engines:
 Each engine reports the checksum of every kernel; they must all equal the
 native one, or the script fails. Timing everywhere: one warm-up run, then
 the median over REPETITIONS samples, each a batch of runs lasting at least
-MIN_TIME seconds. Times are CPU time (kiln-bench and the wasm2c driver: the
+MIN_TIME seconds. Times are CPU time (kiln-bench and the C drivers: the
 thread's; node: the process's, which also counts V8's background threads),
 because wall time on a shared machine also counts other processes.
+Every ratio is to native code timed next to the engine, never to a figure
+from another run: kiln-bench interleaves native and Kiln in one process; the
+wasm2c driver links the kernel's native object too and alternates native and
+wasm2c samples; node, which cannot host native code, is bracketed by runs of
+the native driver just before and just after it.
 """
 
 import argparse
@@ -43,10 +48,20 @@ WASM_FLAGS = ["--target=wasm32", "-nostdlib", "-mbulk-memory"]
 VARIANTS = {"scalar": [], "simd": ["-msimd128"]}
 
 C_DRIVER = r"""
+/* One process, two engines: the kernel's native object (clang-19 -O2, the
+ * same one kiln-bench links) and, with -DWITH_WASM2C, its wasm2c
+ * translation. Samples alternate native, wasm2c, native, ... so that load
+ * on a shared machine moves both alike; the ratio comes from one process. */
+#ifdef WITH_WASM2C
 #include "%(mod)s.h"
+#endif
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+
+void %(mod)s_init(void);
+uint32_t %(mod)s_run(void);
 
 static double now(void) {
   struct timespec T;
@@ -59,34 +74,65 @@ static int cmp(const void *A, const void *B) {
   return X < Y ? -1 : X > Y;
 }
 
+static double median(double *S, int N) {
+  qsort(S, N, sizeof(double), cmp);
+  return N %% 2 ? S[N / 2] : (S[N / 2 - 1] + S[N / 2]) / 2;
+}
+
+#ifdef WITH_WASM2C
+static Z_%(mod)s_instance_t I;
+static uint32_t runWasm(void) { return %(run)s(&I); }
+#endif
+static uint32_t runNative(void) { return %(mod)s_run(); }
+
+/* Batch size: enough runs of Fn to last MinTime. */
+static long batch(uint32_t (*Fn)(void), double MinTime) {
+  double T0 = now();
+  Fn();
+  double One = now() - T0;
+  return One > 0 ? (long)(MinTime / One) + 1 : 1;
+}
+
+static double sample(uint32_t (*Fn)(void), long N, uint32_t Sum) {
+  double S = now();
+  for (long K = 0; K < N; ++K)
+    if (Fn() != Sum) {
+      printf("checksum changed\n");
+      exit(1);
+    }
+  return (now() - S) / N;
+}
+
 int main(int Argc, char **Argv) {
   double MinTime = atof(Argv[1]);
   int Reps = atoi(Argv[2]);
+  if (Argc < 3 || Reps < 1 || Reps > 64)
+    return 2;
+  %(mod)s_init();
+  uint32_t NativeSum = runNative();
+  long NativeN = batch(runNative, MinTime);
+  double Native[64];
+#ifdef WITH_WASM2C
   wasm_rt_init();
   Z_%(mod)s_init_module();
-  static Z_%(mod)s_instance_t I;
   Z_%(mod)s_instantiate(&I);
   %(init)s(&I);
-  double T0 = now();
-  unsigned Sum = %(run)s(&I);
-  double One = now() - T0;
-  long N = One > 0 ? (long)(MinTime / One) + 1 : 1;
-  double Samples[64];
-  for (int R = 0; R < Reps && R < 64; ++R) {
-    double S = now();
-    for (long K = 0; K < N; ++K)
-      if (%(run)s(&I) != Sum) {
-        printf("checksum changed\n");
-        return 1;
-      }
-    Samples[R] = (now() - S) / N;
+  uint32_t WasmSum = runWasm();
+  long WasmN = batch(runWasm, MinTime);
+  double Wasm[64];
+#endif
+  for (int R = 0; R < Reps; ++R) {
+    Native[R] = sample(runNative, NativeN, NativeSum);
+#ifdef WITH_WASM2C
+    Wasm[R] = sample(runWasm, WasmN, WasmSum);
+#endif
   }
-  qsort(Samples, Reps, sizeof(double), cmp);
-  double Med = Reps %% 2 ? Samples[Reps / 2]
-                        : (Samples[Reps / 2 - 1] + Samples[Reps / 2]) / 2;
-  printf("checksum=0x%%08x ns=%%.1f\n", Sum, Med * 1e9);
+  printf("native checksum=0x%%08x ns=%%.1f\n", NativeSum, median(Native, Reps) * 1e9);
+#ifdef WITH_WASM2C
+  printf("wasm2c checksum=0x%%08x ns=%%.1f\n", WasmSum, median(Wasm, Reps) * 1e9);
   Z_%(mod)s_free(&I);
   wasm_rt_free();
+#endif
   return 0;
 }
 """
@@ -141,8 +187,9 @@ def kernels():
     return rows
 
 
-def parse_result(out):
-    m = re.search(r"checksum=0x([0-9a-f]{8}) ns=([0-9.]+)", out)
+def parse_result(out, engine=None):
+    tag = (re.escape(engine) + " ") if engine else ""
+    m = re.search(r"^" + tag + r"checksum=0x([0-9a-f]{8}) ns=([0-9.]+)", out, re.M)
     if not m:
         raise RuntimeError("no result in output: " + out[-300:])
     return int(m.group(1), 16), float(m.group(2))
@@ -203,7 +250,22 @@ def run_kiln(bench, moddir, args, prefix):
     return sums, times
 
 
-def run_wasm2c(work, variant, moddir, name, file, args, prefix):
+def native_driver(work, build_modules, name, file):
+    """The C driver with only the native kernel: node's reference."""
+    d = os.path.join(work, "native")
+    os.makedirs(d, exist_ok=True)
+    exe = os.path.join(d, name)
+    if not os.path.exists(exe):
+        drv = os.path.join(d, name + "_driver.c")
+        with open(drv, "w") as f:
+            f.write(C_DRIVER % {"mod": name, "init": "", "run": ""})
+        run(["clang-19", "-O2", drv,
+             os.path.join(build_modules, file + ".native.o"), "-o", exe])
+    return exe
+
+
+def run_wasm2c(work, variant, moddir, build_modules, name, file, args, prefix):
+    """(wasm2c ns / native ns from the same process, wasm2c ns, checksum)."""
     d = os.path.join(work, variant, "wasm2c")
     os.makedirs(d, exist_ok=True)
     rt = "/usr/share/wabt/wasm2c"
@@ -224,22 +286,33 @@ def run_wasm2c(work, variant, moddir, name, file, args, prefix):
     with open(drv, "w") as f:
         f.write(C_DRIVER % {"mod": name, "init": init, "run": runf})
     exe = os.path.join(d, name)
-    run(["clang-19", "-O3", "-I", d, "-I", rt, drv, c,
-         os.path.join(rt, "wasm-rt-impl.c"), "-lm", "-o", exe])
+    run(["clang-19", "-O3", "-DWITH_WASM2C", "-I", d, "-I", rt, drv, c,
+         os.path.join(rt, "wasm-rt-impl.c"),
+         os.path.join(build_modules, file + ".native.o"), "-lm", "-o", exe])
     out = run(prefix + [exe, str(args.min_time), str(args.repetitions)]).stdout
-    return parse_result(out), None
+    _, nat = parse_result(out, "native")
+    got, ns = parse_result(out, "wasm2c")
+    return (got, ns / nat), None
 
 
-def run_node(work, moddir, name, file, args, prefix):
+def run_node(work, moddir, build_modules, name, file, args, prefix):
+    """(node ns / native ns, checksum): V8 cannot host the native kernel, so
+    the native driver runs right before and right after node, pinned alike,
+    and node is set against the mean of the two."""
     js = os.path.join(work, "node_driver.js")
     with open(js, "w") as f:
         f.write(NODE_DRIVER)
+    native = native_driver(work, build_modules, name, file)
+    bench_args = [str(args.min_time), str(args.repetitions)]
+    before = parse_result(run(prefix + [native] + bench_args).stdout, "native")[1]
     p = subprocess.run(prefix + ["node", js, os.path.join(moddir, file + ".wasm"),
-                                 name, str(args.min_time), str(args.repetitions)],
+                                 name] + bench_args,
                        text=True, capture_output=True)
+    after = parse_result(run(prefix + [native] + bench_args).stdout, "native")[1]
     if p.returncode != 0:
         return None, "node failed: " + (p.stderr.strip().splitlines() or ["?"])[-1]
-    return parse_result(p.stdout), None
+    got, ns = parse_result(p.stdout)
+    return (got, ns / ((before + after) / 2)), None
 
 
 def geomean(xs):
@@ -295,6 +368,10 @@ def main():
                  "%.2f %.2f %.2f" % os.getloadavg()),
              "", "CPU time; lower is better; 1.00x = native. Every engine's checksum "
              "equals native's for every kernel shown.", "",
+             "Every ratio is taken against native code timed alongside it: Kiln's "
+             "in kiln-bench's process (interleaved), wasm2c's in its driver's "
+             "process (native and wasm2c samples alternate), node's by the "
+             "native driver run just before and just after node. ", "",
              "Engines: native and Kiln from kiln-bench (same process); "
              "wasm2c = `%s` + clang-19 -O3 + wasm-rt-impl.c; node = V8 %s; "
              "WAMR: %s." % (tool_version(["wasm2c", "--version"]),
@@ -303,6 +380,7 @@ def main():
                             if have_wamr else "skipped (wamrc/iwasm not on PATH)"),
              ""]
     failed = False
+    behind = []  # kernels where a peer beats Kiln guard
     for variant in args.variants.split(","):
         log("== variant %s: building" % variant)
         moddir = build_wasm(work, variant, kiln, build_modules)
@@ -322,10 +400,11 @@ def main():
             cells = {"Kiln guard": times["kernel/%s/guard" % name] / nat,
                      "Kiln bounds": times["kernel/%s/bounds" % name] / nat}
             for col, fn, have in (
-                    ("wasm2c -O3", lambda: run_wasm2c(work, variant, moddir, name,
-                                                      file, args, prefix), have_w2c),
-                    ("node", lambda: run_node(work, moddir, name, file, args,
-                                              prefix), have_node)):
+                    ("wasm2c -O3", lambda: run_wasm2c(work, variant, moddir,
+                                                      build_modules, name, file,
+                                                      args, prefix), have_w2c),
+                    ("node", lambda: run_node(work, moddir, build_modules, name,
+                                              file, args, prefix), have_node)):
                 if not have:
                     cells[col] = None
                     continue
@@ -335,14 +414,17 @@ def main():
                     cells[col] = None
                     notes.append("%s on %s: %s" % (col, name, why))
                     continue
-                got, ns = res
+                got, ratio = res
                 if got != want:
                     notes.append("%s on %s: CHECKSUM 0x%08x, native 0x%08x" %
                                  (col, name, got, want))
                     failed = True
                     cells[col] = None
                     continue
-                cells[col] = ns / nat
+                cells[col] = ratio
+            peers = [cells[c] for c in ("wasm2c -O3", "node") if cells[c] is not None]
+            if peers and cells["Kiln guard"] >= min(peers):
+                behind.append("%s (%s)" % (name, variant))
             for c in cols:
                 ratios[c].append(cells[c])
             rows.append("| %s | %.1f | %s |" % (
@@ -356,6 +438,9 @@ def main():
         if notes:
             lines += [""] + ["- " + n for n in notes]
         lines.append("")
+    lines.append("Kiln guard is faster than every peer that ran, on every kernel."
+                 if not behind else
+                 "A peer is at least as fast as Kiln guard on: " + ", ".join(behind) + ".")
     text = "\n".join(lines)
     print(text)
     if args.out:
