@@ -2,6 +2,7 @@
 
 #include "compiler/codegen/compile.h"
 
+#include "compiler/codegen/address_phis.h"
 #include "compiler/codegen/dot_reduction.h"
 #include "compiler/codegen/function_lowering.h"
 #include "compiler/codegen/module_info.h"
@@ -61,10 +62,15 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L) {
   llvm::PassBuilder PB(&TM);
   // Last, on the fully simplified IR: clang's wasm SIMD spells an int8 dot
   // product as 4-lane extmul groups; see dot_reduction.h.
+  // x86-64: loop-carried i32 addresses get 64-bit twins; see address_phis.h.
+  bool IsX86_64 = TM.getTargetTriple().getArch() == llvm::Triple::x86_64;
   PB.registerOptimizerLastEPCallback(
-      [](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
-        MPM.addPass(llvm::createModuleToFunctionPassAdaptor(
-            IntegerDotReductionPass()));
+      [IsX86_64](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
+        llvm::FunctionPassManager FPM;
+        FPM.addPass(IntegerDotReductionPass());
+        if (IsX86_64)
+          FPM.addPass(WidenAddressPhisPass());
+        MPM.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(FPM)));
       });
   PB.registerModuleAnalyses(MAM);
   PB.registerCGSCCAnalyses(CGAM);

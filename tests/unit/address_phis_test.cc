@@ -1,0 +1,124 @@
+//===- tests/unit/address_phis_test.cc - Loop-carried i32 addresses -------===//
+//
+// WidenAddressPhisPass (compiler/codegen/address_phis.h) lets x86-64 use a
+// loop-carried Wasm address without re-zero-extending it every iteration.
+// tests/unit/modules/address_loops.wat: a `*p++` scan to a zero byte, whose loop must
+// have no 32-bit register-to-register copy (the zero-extension), and a loop
+// whose address wraps from 0xffffffff to 0, which must still read the low
+// bytes (a wrong 64-bit address would land in the guard region and trap).
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/artifact/writer.h"
+#include "compiler/codegen/compile.h"
+#include "kiln/abi.h"
+#include "kiln/runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <sstream>
+
+namespace {
+
+using namespace kiln;
+
+Expected<format::Artifact> compile(codegen::CompileOptions Opts) {
+  std::ifstream In(KILN_TEST_MODULES "/address_loops.wasm", std::ios::binary);
+  std::vector<uint8_t> Wasm{std::istreambuf_iterator<char>(In), {}};
+  EXPECT_FALSE(Wasm.empty()) << "cannot read address_loops.wasm";
+  return codegen::compileWasm(Wasm, Opts);
+}
+
+/// The lines of the innermost loop of function `Index`: from the last label
+/// that a backward jump targets to that jump.
+std::vector<std::string> loopOf(const std::string &Asm, unsigned Index) {
+  std::string Label = std::string(kiln::abi::FuncSymbolPrefix) + std::to_string(Index) + ":";
+  std::vector<std::string> Body;
+  std::istringstream In(Asm);
+  std::string Line;
+  bool Inside = false;
+  while (std::getline(In, Line)) {
+    if (!Inside) {
+      Inside = Line.rfind(Label, 0) == 0;
+      continue;
+    }
+    if (Line.rfind(".Lfunc_end", 0) == 0)
+      break;
+    Body.push_back(Line);
+  }
+  // Find a conditional jump back to a label defined earlier.
+  for (size_t J = 0; J < Body.size(); ++J) {
+    std::smatch M;
+    static const std::regex Jump(R"(^\s+j\w+\s+(\.LBB\w+))");
+    if (!std::regex_search(Body[J], M, Jump))
+      continue;
+    for (size_t L = 0; L < J; ++L)
+      if (Body[L].rfind(M[1].str() + ":", 0) == 0)
+        return {Body.begin() + L + 1, Body.begin() + J + 1};
+  }
+  return {};
+}
+
+TEST(AddressPhis, ByteLoopHasNoZeroExtendingCopy) {
+  std::string Asm;
+  codegen::CompileOptions Opts;
+  Opts.Triple = "x86_64-linux-gnu";
+  Opts.OptLevel = 2;
+  Opts.AssemblyOut = &Asm;
+  Expected<format::Artifact> A = compile(Opts);
+  ASSERT_TRUE(bool(A)) << A.takeError().message();
+  std::vector<std::string> Loop = loopOf(Asm, 0);
+  ASSERT_FALSE(Loop.empty()) << "no loop found in function 0:\n" << Asm;
+  std::string Text;
+  for (const std::string &L : Loop)
+    Text += L + "\n";
+  static const std::regex Copy32(R"(movl\s+%(e\w+|r\d+d), %(e\w+|r\d+d))");
+  EXPECT_FALSE(std::regex_search(Text, Copy32)) << Text;
+  EXPECT_TRUE(Text.find("movzbl") != std::string::npos) << Text;
+}
+
+class AddressPhisResult : public testing::TestWithParam<MemoryMode> {};
+
+TEST_P(AddressPhisResult, WrappingAndPlainLoopsReadTheRightBytes) {
+  codegen::CompileOptions Opts;
+  Opts.Mode = GetParam();
+  Expected<format::Artifact> A = compile(Opts);
+  ASSERT_TRUE(bool(A)) << A.takeError().message();
+  Expected<std::shared_ptr<Module>> M = Module::load(artifact::writeArtifact(*A));
+  ASSERT_TRUE(bool(M)) << M.takeError().str();
+  Linker L;
+  Expected<std::unique_ptr<Instance>> I = L.instantiate(**M);
+  ASSERT_TRUE(bool(I)) << I.takeError().str();
+  std::optional<Extern> Mem = (*I)->exportOf("memory");
+  ASSERT_TRUE(Mem && Mem->M);
+  uint8_t *Bytes = memoryData(*Mem->M);
+  for (unsigned B = 0; B < 256; ++B)
+    Bytes[B] = uint8_t(B * 7 + 3) | 1; // no zero byte
+  Bytes[200] = 0;
+
+  auto Sum = [&](unsigned From, unsigned To) {
+    uint32_t S = 0;
+    for (unsigned B = From; B < To; ++B)
+      S += Bytes[B];
+    return S;
+  };
+  Expected<std::vector<Value>> R = (*I)->call("sum_until_zero", {Value::i32(5)});
+  ASSERT_TRUE(bool(R)) << R.takeError().str();
+  EXPECT_EQ((*R)[0].i32(), Sum(5, 200));
+
+  // 0xfffffffc, ..., 0xffffffff, then 0, 1, ..., 11: bytes 0..11.
+  R = (*I)->call("sum_wrapping", {Value::i32(0xfffffffcu), Value::i32(16)});
+  ASSERT_TRUE(bool(R)) << R.takeError().str();
+  EXPECT_EQ((*R)[0].i32(), Sum(0, 12));
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, AddressPhisResult,
+                         testing::Values(MemoryMode::Guard, MemoryMode::BoundsChecked),
+                         [](const testing::TestParamInfo<MemoryMode> &P) {
+                           return P.param == MemoryMode::Guard ? "guard" : "bounds";
+                         });
+
+} // namespace
