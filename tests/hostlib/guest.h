@@ -43,6 +43,9 @@ inline const char *modeName(GuestMode M) {
   return "?";
 }
 
+/// gtest prints a mode (in test names and failures) by its name.
+inline void PrintTo(GuestMode M, std::ostream *OS) { *OS << modeName(M); }
+
 /// One memory mode's guest artifact: its path, or why there is none.
 struct GuestArtifact {
   std::string Path;
