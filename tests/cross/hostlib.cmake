@@ -17,6 +17,9 @@ set(HOSTLIB_GUEST_WASM ${CMAKE_BINARY_DIR}/tests/hostlib/hostlib_guest.wasm)
 #                    QEMU command...)
 function(kiln_cross_hostlib arch gnu target)
   cmake_parse_arguments(X "" "NO_GUARD" "MODES;QEMU" ${ARGN})
+  if(X_UNPARSED_ARGUMENTS) # (a ';' in the reason splits it: use ',')
+    message(FATAL_ERROR "kiln_cross_hostlib(${arch}): stray arguments ${X_UNPARSED_ARGUMENTS}")
+  endif()
   set(dir ${CROSS_DIR}/hostlib-${arch})
   set(guest ${CROSS_DIR}/hostlib-guest-${arch})
   add_test(NAME cross.${arch}.hostlib.build
@@ -62,9 +65,9 @@ if(KILN_QEMU_RISCV64 AND KILN_CXX_riscv64-linux-gnu)
     MODES guard bounds QEMU ${KILN_QEMU_RISCV64})
 endif()
 if(KILN_QEMU_ARM AND KILN_CXX_arm-linux-gnueabihf)
-  # The words of `kiln compile --target armv7-linux-gnueabihf --guard-pages`.
+  # As `kiln compile --target armv7-linux-gnueabihf --guard-pages` says.
   kiln_cross_hostlib(armv7 arm-linux-gnueabihf armv7-linux-gnueabihf
     MODES bounds
-    NO_GUARD "guard-page memory needs a 64-bit target; armv7 is bounds-checked only"
+    NO_GUARD "guard-page memory needs a 64-bit target, armv7 is bounds-checked only"
     QEMU ${KILN_QEMU_ARM} -cpu cortex-a7)
 endif()

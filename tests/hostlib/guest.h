@@ -77,11 +77,12 @@ inline GuestMode primaryMode() {
 
 /// Skips the current test, with the reason, if mode M is not available on
 /// this target; a mode neither given nor declared unavailable is a failure.
-#define KILN_REQUIRE_GUEST_MODE(M)                                            \
-  do {                                                                        \
-    const auto &A_ = ::kiln::hostlib::test::guestArtifact(M);                 \
-    if (!A_.Unavailable.empty())                                              \
-      GTEST_SKIP() << modeName(M) << " mode not available: " << A_.Unavailable; \
+#define KILN_REQUIRE_GUEST_MODE(M)                                             \
+  do {                                                                         \
+    const auto &A_ = ::kiln::hostlib::test::guestArtifact(M);                  \
+    if (!A_.Unavailable.empty())                                               \
+      GTEST_SKIP() << ::kiln::hostlib::test::modeName(M)                       \
+                   << " mode not available: " << A_.Unavailable;               \
   } while (0)
 
 class Guest {
