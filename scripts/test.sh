@@ -7,9 +7,12 @@
 # Stages, each must pass:
 #   1. scripts/setup.sh: install the Debian packages Kiln needs (idempotent)
 #   2. full build (compiler + runtime + tools) in build/, and ctest there:
-#      unit tests, the spec suite, CLI contract tests, the corpus fuzz run
+#      unit tests, the spec suite, CLI contract tests, the corpus fuzz run,
+#      the hostlib tests, and the cross-architecture runs under qemu-user
+#      (label cross: the spec suite and the hostlib tests per target)
 #   3. the decoder and its fuzz driver again under ASan+UBSan in build-asan/,
-#      with the corpus fuzz run (every prefix, 10,000 mutants) and unit tests
+#      with the corpus fuzz run (every prefix, 10,000 mutants), unit tests and
+#      the hostlib tests (native kernels and the wasm guest, both modes)
 #   4. the runtime-only build (no LLVM) in build-runtime/, which must not link
 #      LLVM and must say that it has no compiler
 set -euo pipefail
@@ -34,12 +37,14 @@ step "sanitizers: ASan+UBSan (build-asan/)"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DKILN_SANITIZE=address,undefined >/dev/null
 cmake --build build-asan -j "$JOBS" --target kiln kiln-unit-tests kiln-fuzz-corpus kiln-trap-storm \
-  kiln-capi-smoke trap_storm_kiln
+  kiln-capi-smoke trap_storm_kiln kiln-hostlib-tests hostlib_guest_kiln kiln-hostlib-bench
+# (kiln-hostlib-bench: label hostlib also selects hostlib.bench.smoke, whose
+# portable-C baselines check the kernels once more.)
 # Guard-mode memory turns SIGSEGV into traps, so ASan must leave that signal
 # to the runtime (handle_segv=0); LeakSanitizer runs at every exit.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handler=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$JOBS" -L 'unit|fuzz|spec|stress'
+  ctest --test-dir build-asan --output-on-failure -j "$JOBS" -L 'unit|fuzz|spec|stress|hostlib'
 
 step "runtime-only build, no LLVM (build-runtime/)"
 cmake -S . -B build-runtime -G Ninja -DCMAKE_BUILD_TYPE=Release \

@@ -4,6 +4,10 @@
 // inputs into its arena, call() runs t_<name>, get() reads results back.
 // Also the random inputs and the comparison used by every test.
 //
+// Which artifact is run comes from the command line (main.cc), per memory
+// mode: a path, or the reason this target has no such mode (armv7 has no
+// guard mode). The full build's own artifacts are the defaults.
+//
 //===----------------------------------------------------------------------===//
 #ifndef KILN_TESTS_HOSTLIB_GUEST_H
 #define KILN_TESTS_HOSTLIB_GUEST_H
@@ -27,9 +31,71 @@ namespace kiln::hostlib::test {
 inline Value I(uint32_t V) { return Value::i32(V); }
 inline Value F(float V) { return Value::f32Bits(std::bit_cast<uint32_t>(V)); }
 
+enum class GuestMode { Guard, Bounds };
+
+inline const char *modeName(GuestMode M) {
+  switch (M) {
+  case GuestMode::Guard:
+    return "guard";
+  case GuestMode::Bounds:
+    return "bounds";
+  }
+  return "?";
+}
+
+/// gtest prints a mode (in test names and failures) by its name.
+inline void PrintTo(GuestMode M, std::ostream *OS) { *OS << modeName(M); }
+
+/// One memory mode's guest artifact: its path, or why there is none.
+struct GuestArtifact {
+  std::string Path;
+  std::string Unavailable;
+};
+
+inline GuestArtifact &guestArtifact(GuestMode M) {
+#ifdef KILN_HOSTLIB_GUEST_GUARD
+  static GuestArtifact Guard{KILN_HOSTLIB_GUEST_GUARD, ""};
+#else
+  static GuestArtifact Guard;
+#endif
+#ifdef KILN_HOSTLIB_GUEST_BOUNDS
+  static GuestArtifact Bounds{KILN_HOSTLIB_GUEST_BOUNDS, ""};
+#else
+  static GuestArtifact Bounds;
+#endif
+  return M == GuestMode::Guard ? Guard : Bounds;
+}
+
+/// The mode the value tests run the guest in: guard, unless this target has
+/// none (then bounds-checked, the only mode such a target has). The trap
+/// tests run every mode.
+inline GuestMode primaryMode() {
+  return guestArtifact(GuestMode::Guard).Unavailable.empty()
+             ? GuestMode::Guard
+             : GuestMode::Bounds;
+}
+
+/// Skips the current test, with the reason, if mode M is not available on
+/// this target; a mode neither given nor declared unavailable is a failure.
+#define KILN_REQUIRE_GUEST_MODE(M)                                             \
+  do {                                                                         \
+    const auto &A_ = ::kiln::hostlib::test::guestArtifact(M);                  \
+    if (!A_.Unavailable.empty())                                               \
+      GTEST_SKIP() << ::kiln::hostlib::test::modeName(M)                       \
+                   << " mode not available: " << A_.Unavailable;               \
+  } while (0)
+
 class Guest {
 public:
-  explicit Guest(const char *Path = KILN_HOSTLIB_GUEST_GUARD) {
+  explicit Guest(GuestMode Mode = primaryMode()) {
+    const GuestArtifact &A = guestArtifact(Mode);
+    if (A.Path.empty()) {
+      ADD_FAILURE() << "no " << modeName(Mode)
+                    << "-mode guest artifact: pass --guest-" << modeName(Mode)
+                    << "=PATH or --no-guest-" << modeName(Mode) << "=REASON";
+      return;
+    }
+    const char *Path = A.Path.c_str();
     std::ifstream In(Path, std::ios::binary);
     std::vector<uint8_t> Bytes((std::istreambuf_iterator<char>(In)),
                                std::istreambuf_iterator<char>());

@@ -15,7 +15,7 @@ using namespace kiln::hostlib::test;
 
 namespace {
 
-class HostlibTraps : public ::testing::TestWithParam<const char *> {};
+class HostlibTraps : public ::testing::TestWithParam<GuestMode> {};
 
 void expectTrap(Guest &G, const std::string &Fn,
                 std::initializer_list<Value> Args, const std::string &Want) {
@@ -31,6 +31,7 @@ void expectTrap(Guest &G, const std::string &Fn,
 } // namespace
 
 TEST_P(HostlibTraps, BadBuffersTrapWithTheArgumentNamed) {
+  KILN_REQUIRE_GUEST_MODE(GetParam());
   Guest G(GetParam());
   ASSERT_TRUE(G.ok());
   const uint32_t Mem = uint32_t(G.memBytes());
@@ -122,5 +123,7 @@ TEST_P(HostlibTraps, BadBuffersTrapWithTheArgumentNamed) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BothMemoryModes, HostlibTraps,
-                         ::testing::Values(KILN_HOSTLIB_GUEST_GUARD,
-                                           KILN_HOSTLIB_GUEST_BOUNDS));
+                         ::testing::Values(GuestMode::Guard, GuestMode::Bounds),
+                         [](const auto &Info) {
+                           return std::string(modeName(Info.param));
+                         });
