@@ -9,46 +9,21 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
-#include "compiler/codegen/compile.h"
-#include "kiln/abi.h"
-#include "kiln/runtime.h"
+#include "codegen_test_util.h"
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
 #include <regex>
-#include <sstream>
 
 namespace {
 
 using namespace kiln;
+using namespace kiln::testutil;
 
-Expected<format::Artifact> compile(codegen::CompileOptions Opts) {
-  std::ifstream In(KILN_TEST_MODULES "/address_loops.wasm", std::ios::binary);
-  std::vector<uint8_t> Wasm{std::istreambuf_iterator<char>(In), {}};
-  EXPECT_FALSE(Wasm.empty()) << "cannot read address_loops.wasm";
-  return codegen::compileWasm(Wasm, Opts);
-}
-
-/// The lines of the innermost loop of function `Index`: from the last label
-/// that a backward jump targets to that jump.
+/// The lines of the first loop in function `Index`: from the label that the
+/// first backward jump targets to that jump (the byte loop has one loop).
 std::vector<std::string> loopOf(const std::string &Asm, unsigned Index) {
-  std::string Label = std::string(kiln::abi::FuncSymbolPrefix) + std::to_string(Index) + ":";
-  std::vector<std::string> Body;
-  std::istringstream In(Asm);
-  std::string Line;
-  bool Inside = false;
-  while (std::getline(In, Line)) {
-    if (!Inside) {
-      Inside = Line.rfind(Label, 0) == 0;
-      continue;
-    }
-    if (Line.rfind(".Lfunc_end", 0) == 0)
-      break;
-    Body.push_back(Line);
-  }
+  std::vector<std::string> Body = functionLines(Asm, Index);
   // Find a conditional jump back to a label defined earlier.
   for (size_t J = 0; J < Body.size(); ++J) {
     std::smatch M;
@@ -63,13 +38,7 @@ std::vector<std::string> loopOf(const std::string &Asm, unsigned Index) {
 }
 
 TEST(AddressPhis, ByteLoopHasNoZeroExtendingCopy) {
-  std::string Asm;
-  codegen::CompileOptions Opts;
-  Opts.Triple = "x86_64-linux-gnu";
-  Opts.OptLevel = 2;
-  Opts.AssemblyOut = &Asm;
-  Expected<format::Artifact> A = compile(Opts);
-  ASSERT_TRUE(bool(A)) << A.takeError().message();
+  std::string Asm = compileToX86Asm("address_loops", "x86-64-v2");
   std::vector<std::string> Loop = loopOf(Asm, 0);
   ASSERT_FALSE(Loop.empty()) << "no loop found in function 0:\n" << Asm;
   std::string Text;
@@ -83,16 +52,9 @@ TEST(AddressPhis, ByteLoopHasNoZeroExtendingCopy) {
 class AddressPhisResult : public testing::TestWithParam<MemoryMode> {};
 
 TEST_P(AddressPhisResult, WrappingAndPlainLoopsReadTheRightBytes) {
-  codegen::CompileOptions Opts;
-  Opts.Mode = GetParam();
-  Expected<format::Artifact> A = compile(Opts);
-  ASSERT_TRUE(bool(A)) << A.takeError().message();
-  Expected<std::shared_ptr<Module>> M = Module::load(artifact::writeArtifact(*A));
-  ASSERT_TRUE(bool(M)) << M.takeError().str();
-  Linker L;
-  Expected<std::unique_ptr<Instance>> I = L.instantiate(**M);
-  ASSERT_TRUE(bool(I)) << I.takeError().str();
-  std::optional<Extern> Mem = (*I)->exportOf("memory");
+  std::unique_ptr<Instance> I = instantiateTestModule("address_loops", GetParam());
+  ASSERT_TRUE(I);
+  std::optional<Extern> Mem = I->exportOf("memory");
   ASSERT_TRUE(Mem && Mem->M);
   uint8_t *Bytes = memoryData(*Mem->M);
   for (unsigned B = 0; B < 256; ++B)
@@ -105,20 +67,18 @@ TEST_P(AddressPhisResult, WrappingAndPlainLoopsReadTheRightBytes) {
       S += Bytes[B];
     return S;
   };
-  Expected<std::vector<Value>> R = (*I)->call("sum_until_zero", {Value::i32(5)});
+  Expected<std::vector<Value>> R = I->call("sum_until_zero", {Value::i32(5)});
   ASSERT_TRUE(bool(R)) << R.takeError().str();
   EXPECT_EQ((*R)[0].i32(), Sum(5, 200));
 
   // 0xfffffffc, ..., 0xffffffff, then 0, 1, ..., 11: bytes 0..11.
-  R = (*I)->call("sum_wrapping", {Value::i32(0xfffffffcu), Value::i32(16)});
+  R = I->call("sum_wrapping", {Value::i32(0xfffffffcu), Value::i32(16)});
   ASSERT_TRUE(bool(R)) << R.takeError().str();
   EXPECT_EQ((*R)[0].i32(), Sum(0, 12));
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, AddressPhisResult,
                          testing::Values(MemoryMode::Guard, MemoryMode::BoundsChecked),
-                         [](const testing::TestParamInfo<MemoryMode> &P) {
-                           return P.param == MemoryMode::Guard ? "guard" : "bounds";
-                         });
+                         modeName);
 
 } // namespace

@@ -11,90 +11,26 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
-#include "compiler/codegen/compile.h"
-#include "kiln/abi.h"
-#include "kiln/runtime.h"
+#include "codegen_test_util.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cstring>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <random>
-#include <regex>
-#include <sstream>
 
 namespace {
 
 using namespace kiln;
-
-std::vector<uint8_t> readModule() {
-  std::ifstream In(KILN_TEST_MODULES "/dot_reductions.wasm", std::ios::binary);
-  return {std::istreambuf_iterator<char>(In), std::istreambuf_iterator<char>()};
-}
-
-Expected<format::Artifact> compile(codegen::CompileOptions Opts) {
-  std::vector<uint8_t> Wasm = readModule();
-  EXPECT_FALSE(Wasm.empty()) << "cannot read dot_reductions.wasm";
-  return codegen::compileWasm(Wasm, Opts);
-}
-
-/// Mnemonics of function `Index` in x86-64 assembly.
-std::vector<std::string> mnemonicsOf(const std::string &Asm, unsigned Index) {
-  std::string Label = std::string(kiln::abi::FuncSymbolPrefix) + std::to_string(Index) + ":";
-  std::vector<std::string> Out;
-  std::istringstream In(Asm);
-  std::string Line;
-  bool Inside = false;
-  while (std::getline(In, Line)) {
-    if (!Inside) {
-      Inside = Line.rfind(Label, 0) == 0;
-      continue;
-    }
-    if (Line.rfind(".Lfunc_end", 0) == 0)
-      break;
-    size_t First = Line.find_first_not_of(" \t");
-    if (First == std::string::npos || Line[First] == '.' || Line[First] == '#' ||
-        Line.back() == ':')
-      continue;
-    size_t End = Line.find_first_of(" \t", First);
-    Out.push_back(Line.substr(First, End == std::string::npos ? End : End - First));
-  }
-  return Out;
-}
-
-size_t count(const std::vector<std::string> &Insts, const char *Pattern) {
-  std::regex Re(Pattern);
-  size_t N = 0;
-  for (const std::string &I : Insts)
-    N += std::regex_match(I, Re);
-  return N;
-}
-
-std::string listing(const std::vector<std::string> &Insts) {
-  std::string S;
-  for (const std::string &I : Insts)
-    S += I + " ";
-  return S;
-}
+using namespace kiln::testutil;
 
 // Function indices follow dot_reductions.wat.
 enum : unsigned { Dot, DotReversed, Partial, Twice, PartialStored };
 
 class DotReductionCodeTest : public testing::TestWithParam<const char *> {
 protected:
-  void SetUp() override {
-    codegen::CompileOptions Opts;
-    Opts.Triple = "x86_64-linux-gnu";
-    Opts.Cpu = GetParam();
-    Opts.OptLevel = 2;
-    Opts.AssemblyOut = &Asm;
-    Expected<format::Artifact> A = compile(Opts);
-    ASSERT_TRUE(bool(A)) << A.takeError().message();
-  }
+  void SetUp() override { Asm = compileToX86Asm("dot_reductions", GetParam()); }
   std::string Asm;
 };
 
@@ -115,14 +51,7 @@ TEST_P(DotReductionCodeTest, NearMissesAreLeftAlone) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cpus, DotReductionCodeTest,
-                         testing::Values("x86-64-v2", "haswell"),
-                         [](const testing::TestParamInfo<const char *> &P) {
-                           std::string N = P.param;
-                           for (char &C : N)
-                             if (C == '-')
-                               C = '_';
-                           return N;
-                         });
+                         testing::Values("x86-64-v2", "haswell"), cpuName);
 
 constexpr uint32_t AOff = 0, BOff = 16, OutOff = 32;
 
@@ -166,16 +95,9 @@ const std::array<Case, 5> Cases = {{
 class DotReductionResultTest : public testing::TestWithParam<MemoryMode> {};
 
 TEST_P(DotReductionResultTest, MatchesScalarReference) {
-  codegen::CompileOptions Opts;
-  Opts.Mode = GetParam();
-  Expected<format::Artifact> A = compile(Opts);
-  ASSERT_TRUE(bool(A)) << A.takeError().message();
-  Expected<std::shared_ptr<Module>> M = Module::load(artifact::writeArtifact(*A));
-  ASSERT_TRUE(bool(M)) << M.takeError().str();
-  Linker L;
-  Expected<std::unique_ptr<Instance>> I = L.instantiate(**M);
-  ASSERT_TRUE(bool(I)) << I.takeError().str();
-  std::optional<Extern> Mem = (*I)->exportOf("memory");
+  std::unique_ptr<Instance> I = instantiateTestModule("dot_reductions", GetParam());
+  ASSERT_TRUE(I);
+  std::optional<Extern> Mem = I->exportOf("memory");
   ASSERT_TRUE(Mem && Mem->M);
   uint8_t *Bytes = memoryData(*Mem->M);
 
@@ -194,7 +116,7 @@ TEST_P(DotReductionResultTest, MatchesScalarReference) {
       std::vector<Value> Args = {Value::i32(AOff), Value::i32(BOff)};
       if (std::string_view(C.Export) == "dot_i8x16_partial_stored")
         Args.push_back(Value::i32(OutOff));
-      Expected<std::vector<Value>> R = (*I)->call(C.Export, Args);
+      Expected<std::vector<Value>> R = I->call(C.Export, Args);
       ASSERT_TRUE(bool(R)) << C.Export << ": " << R.takeError().str();
       ASSERT_EQ(R->size(), 1u);
       EXPECT_EQ((*R)[0].i32(), uint32_t(C.Reference(Av, Bv)))
@@ -212,8 +134,6 @@ TEST_P(DotReductionResultTest, MatchesScalarReference) {
 
 INSTANTIATE_TEST_SUITE_P(Modes, DotReductionResultTest,
                          testing::Values(MemoryMode::Guard, MemoryMode::BoundsChecked),
-                         [](const testing::TestParamInfo<MemoryMode> &P) {
-                           return P.param == MemoryMode::Guard ? "guard" : "bounds";
-                         });
+                         modeName);
 
 } // namespace

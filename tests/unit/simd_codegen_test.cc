@@ -10,81 +10,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/codegen/compile.h"
-#include "kiln/abi.h"
+#include "codegen_test_util.h"
 
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <iterator>
-#include <regex>
-#include <sstream>
-#include <string>
-#include <vector>
 
 namespace {
 
 using namespace kiln;
-
-std::vector<uint8_t> readHotShapes() {
-  std::ifstream In(KILN_TEST_MODULES "/simd_hot_shapes.wasm", std::ios::binary);
-  return {std::istreambuf_iterator<char>(In), std::istreambuf_iterator<char>()};
-}
-
-/// The assembly of the whole module for `Cpu` (x86-64 Linux, guard mode).
-std::string compileToAsm(const std::string &Cpu) {
-  std::vector<uint8_t> Wasm = readHotShapes();
-  EXPECT_FALSE(Wasm.empty()) << "cannot read simd_hot_shapes.wasm in " KILN_TEST_MODULES;
-  std::string Asm;
-  codegen::CompileOptions Opts;
-  Opts.Triple = "x86_64-linux-gnu";
-  Opts.Cpu = Cpu;
-  Opts.OptLevel = 2;
-  Opts.AssemblyOut = &Asm;
-  Expected<format::Artifact> A = codegen::compileWasm(Wasm, Opts);
-  EXPECT_TRUE(bool(A)) << (A ? "" : A.takeError().message());
-  return Asm;
-}
-
-/// The instructions (mnemonics only) of function `Index`, from its label to
-/// the end of its body; directives, labels and comments are dropped.
-std::vector<std::string> instructionsOf(const std::string &Asm, unsigned Index) {
-  std::string Label = std::string(kiln::abi::FuncSymbolPrefix) + std::to_string(Index) + ":";
-  std::vector<std::string> Out;
-  std::istringstream In(Asm);
-  std::string Line;
-  bool Inside = false;
-  while (std::getline(In, Line)) {
-    if (!Inside) {
-      Inside = Line.rfind(Label, 0) == 0;
-      continue;
-    }
-    if (Line.rfind(".Lfunc_end", 0) == 0)
-      break;
-    size_t First = Line.find_first_not_of(" \t");
-    if (First == std::string::npos || Line[First] == '.' || Line[First] == '#' ||
-        Line.back() == ':')
-      continue;
-    size_t End = Line.find_first_of(" \t", First);
-    Out.push_back(Line.substr(First, End == std::string::npos ? End : End - First));
-  }
-  return Out;
-}
-
-size_t count(const std::vector<std::string> &Insts, const std::string &Pattern) {
-  std::regex Re(Pattern);
-  size_t N = 0;
-  for (const std::string &I : Insts)
-    N += std::regex_match(I, Re);
-  return N;
-}
-
-std::string listing(const std::vector<std::string> &Insts) {
-  std::string S;
-  for (const std::string &I : Insts)
-    S += I + " ";
-  return S;
-}
+using namespace kiln::testutil;
 
 // Per-lane code shows up as lane inserts/extracts and scalar float math.
 const char *ScalarLaneCode = "v?(pextr[bwdq]|pinsr[bwdq]|extractps|insertps|"
@@ -92,9 +25,9 @@ const char *ScalarLaneCode = "v?(pextr[bwdq]|pinsr[bwdq]|extractps|insertps|"
 
 class SimdCodegenTest : public ::testing::TestWithParam<const char *> {
 protected:
-  void SetUp() override { Asm = compileToAsm(GetParam()); }
+  void SetUp() override { Asm = compileToX86Asm("simd_hot_shapes", GetParam()); }
   std::vector<std::string> fn(unsigned Index) const {
-    std::vector<std::string> I = instructionsOf(Asm, Index);
+    std::vector<std::string> I = mnemonicsOf(Asm, Index);
     EXPECT_FALSE(I.empty()) << "function " << Index << " not found in the assembly";
     return I;
   }
@@ -167,13 +100,6 @@ TEST_P(SimdCodegenTest, BitmaskIsPmovmskb) {
 
 // The default x86-64 baseline (SSE4.2) and an AVX2 CPU.
 INSTANTIATE_TEST_SUITE_P(Cpus, SimdCodegenTest,
-                         ::testing::Values("x86-64-v2", "haswell"),
-                         [](const ::testing::TestParamInfo<const char *> &P) {
-                           std::string N = P.param;
-                           for (char &C : N)
-                             if (C == '-')
-                               C = '_';
-                           return N;
-                         });
+                         ::testing::Values("x86-64-v2", "haswell"), cpuName);
 
 } // namespace
