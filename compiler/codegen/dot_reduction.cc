@@ -52,17 +52,23 @@ bool throughShuffles(Value *&V, unsigned &Lane) {
   return true;
 }
 
-/// Walks (V, Lane) through shuffles and sign extensions, which preserve the
-/// lane's signed value, to the narrowest vector that holds it.
-std::optional<NarrowLane> narrowLane(Value *V, unsigned Lane) {
+/// Moves (V, Lane) through shuffles and sign extensions, which keep the
+/// lane's signed value. False when a lane is poison.
+bool throughValuePreserving(Value *&V, unsigned &Lane) {
   for (;;) {
     if (!throughShuffles(V, Lane))
-      return std::nullopt;
+      return false;
     auto *S = dyn_cast<SExtInst>(V);
-    if (!S || !isa<FixedVectorType>(S->getOperand(0)->getType()))
-      break;
+    if (!S)
+      return true;
     V = S->getOperand(0);
   }
+}
+
+/// The narrowest vector lane that holds (V, Lane)'s value.
+std::optional<NarrowLane> narrowLane(Value *V, unsigned Lane) {
+  if (!throughValuePreserving(V, Lane))
+    return std::nullopt;
   auto *VT = dyn_cast<FixedVectorType>(V->getType());
   if (!VT || !VT->getElementType()->isIntegerTy())
     return std::nullopt;
@@ -103,14 +109,8 @@ private:
   /// (V, Lane) is sext*(mul(a, b)) lane, the multiply exact because its
   /// lane width holds both operands' widths added.
   bool product(Value *V, unsigned Lane) {
-    for (;;) {
-      if (!throughShuffles(V, Lane))
-        return false;
-      auto *S = dyn_cast<SExtInst>(V);
-      if (!S)
-        break;
-      V = S->getOperand(0);
-    }
+    if (!throughValuePreserving(V, Lane))
+      return false;
     auto *Mul = dyn_cast<BinaryOperator>(V);
     if (!Mul || Mul->getOpcode() != Instruction::Mul ||
         !isa<FixedVectorType>(Mul->getType()))
