@@ -85,6 +85,18 @@ static Errno spliceLink(const std::string &Target, int &Links,
   return Errno::Success;
 }
 
+/// Follows the symlink that O_PATH fd `LinkFd` opened (closing it): its
+/// target joins the components still to walk.
+static Errno followLinkFd(int LinkFd, int &Links,
+                          std::vector<std::string> &Stack) {
+  std::string Target;
+  Errno E = readLink(LinkFd, "", Target);
+  ::close(LinkFd);
+  if (E != Errno::Success)
+    return E;
+  return spliceLink(Target, Links, Stack);
+}
+
 namespace {
 /// The walk's directories below the starting one; the top is the current.
 class DirStack {
@@ -152,12 +164,7 @@ static Errno walkBeneath(int Dir, std::string_view Path, int Flags,
         return E;
       }
       if (S_ISLNK(St.st_mode)) {
-        std::string Target;
-        Errno E = readLink(Fd, "", Target);
-        ::close(Fd);
-        if (E == Errno::Success)
-          E = spliceLink(Target, Links, Stack);
-        if (E != Errno::Success)
+        if (Errno E = followLinkFd(Fd, Links, Stack); E != Errno::Success)
           return E;
         continue;
       }
@@ -176,12 +183,7 @@ static Errno walkBeneath(int Dir, std::string_view Path, int Flags,
       // O_PATH | O_NOFOLLOW opens a symlink itself: follow it if asked to.
       if (FollowFinal && (Flags & O_PATH) && ::fstat(Fd, &St) == 0 &&
           S_ISLNK(St.st_mode)) {
-        std::string Target;
-        Errno E = readLink(Fd, "", Target);
-        ::close(Fd);
-        if (E == Errno::Success)
-          E = spliceLink(Target, Links, Stack);
-        if (E != Errno::Success)
+        if (Errno E = followLinkFd(Fd, Links, Stack); E != Errno::Success)
           return E;
         continue;
       }
