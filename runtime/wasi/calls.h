@@ -46,6 +46,9 @@ Errno timesFromFlags(uint64_t Atim, uint64_t Mtim, uint32_t Flags,
 /// Host timespec fields to WASI nanoseconds, saturating.
 uint64_t toNanos(int64_t Sec, int64_t Nsec);
 
+/// The host clock for a WASI clock id; false for an unknown id.
+bool hostClock(uint32_t Id, clockid_t &Out);
+
 } // namespace kiln::wasi
 
 #endif // KILN_RUNTIME_WASI_CALLS_H

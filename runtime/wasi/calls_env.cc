@@ -71,7 +71,7 @@ uint64_t toNanos(int64_t Sec, int64_t Nsec) {
   return uint64_t(Sec) * 1000000000ull + uint64_t(Nsec);
 }
 
-static bool hostClock(uint32_t Id, clockid_t &Out) {
+bool hostClock(uint32_t Id, clockid_t &Out) {
   switch (Id) {
   case ClockRealtime:
     Out = CLOCK_REALTIME;

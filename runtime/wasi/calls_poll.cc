@@ -41,17 +41,10 @@ static uint64_t nowNs(clockid_t Id) {
   return toNanos(Ts.tv_sec, Ts.tv_nsec);
 }
 
+/// A clock a subscription may wait on: CPU-time clocks cannot be.
 static bool clockFor(uint32_t Id, clockid_t &Out) {
-  switch (Id) {
-  case ClockRealtime:
-    Out = CLOCK_REALTIME;
-    return true;
-  case ClockMonotonic:
-    Out = CLOCK_MONOTONIC;
-    return true;
-  default:
-    return false; // CPU-time clocks cannot be waited on
-  }
+  return Id != ClockProcessCputime && Id != ClockThreadCputime &&
+         hostClock(Id, Out);
 }
 
 /// Bytes readable now: the rest of a regular file, or what the kernel
