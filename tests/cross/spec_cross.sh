@@ -15,12 +15,7 @@ case "$MODE" in
   prepare)
     KILN=$1 DIR=$2 FILTER=$3 OUT=$4
     shift 4
-    case "$FILTER" in
-      all)       files=$(ls "$DIR"/*.json) ;;
-      no-simd)   files=$(ls "$DIR"/*.json | grep -v '/simd_') ;;
-      simd-only) files=$(ls "$DIR"/*.json | grep '/simd_') ;;
-      *) echo "spec_cross.sh: unknown filter $FILTER" >&2; exit 2 ;;
-    esac
+    files=$("$(dirname "$0")/../spec/spec_files.sh" "$DIR" "$FILTER")
     rm -rf "$OUT"
     mkdir -p "$OUT"
     # shellcheck disable=SC2086  # one argument per script

@@ -5,11 +5,6 @@
 set -eu
 KILN=$1 DIR=$2 FILTER=$3
 shift 3
-case "$FILTER" in
-  all)       files=$(ls "$DIR"/*.json) ;;
-  no-simd)   files=$(ls "$DIR"/*.json | grep -v '/simd_') ;;
-  simd-only) files=$(ls "$DIR"/*.json | grep '/simd_') ;;
-  *) echo "run_wast.sh: unknown filter $FILTER" >&2; exit 2 ;;
-esac
+files=$("$(dirname "$0")/spec_files.sh" "$DIR" "$FILTER")
 # shellcheck disable=SC2086  # one argument per script
 exec "$KILN" wast "$@" $files
