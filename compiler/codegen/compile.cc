@@ -8,6 +8,7 @@
 #include "compiler/codegen/module_info.h"
 #include "compiler/codegen/object_arch.h"
 #include "compiler/codegen/object_layout.h"
+#include "compiler/codegen/shift_register_unroll.h"
 #include "compiler/codegen/target.h"
 #include "compiler/codegen/trampolines.h"
 #include "compiler/wasm/decoder.h"
@@ -64,6 +65,13 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L) {
   // product as 4-lane extmul groups; see dot_reduction.h.
   // x86-64: loop-carried i32 addresses get 64-bit twins; see address_phis.h.
   bool IsX86_64 = TM.getTargetTriple().getArch() == llvm::Triple::x86_64;
+  // Before the vectorizer and the unroller: loops that shift state along a
+  // chain of variables ask to be unrolled by its length; see
+  // shift_register_unroll.h.
+  PB.registerVectorizerStartEPCallback(
+      [](llvm::FunctionPassManager &FPM, llvm::OptimizationLevel) {
+        FPM.addPass(ShiftRegisterUnrollPass());
+      });
   PB.registerOptimizerLastEPCallback(
       [IsX86_64](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
         llvm::FunctionPassManager FPM;
