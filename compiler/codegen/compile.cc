@@ -9,6 +9,7 @@
 #include "compiler/codegen/object_arch.h"
 #include "compiler/codegen/object_layout.h"
 #include "compiler/codegen/shift_register_unroll.h"
+#include "compiler/codegen/signed_indices.h"
 #include "compiler/codegen/target.h"
 #include "compiler/codegen/trampolines.h"
 #include "compiler/wasm/decoder.h"
@@ -65,6 +66,12 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L) {
   // product as 4-lane extmul groups; see dot_reduction.h.
   // x86-64: loop-carried i32 addresses get 64-bit twins; see address_phis.h.
   bool IsX86_64 = TM.getTargetTriple().getArch() == llvm::Triple::x86_64;
+  // After each early InstCombine, before the loop passes: indices that count
+  // up from a negative number become sext + offset; see signed_indices.h.
+  PB.registerPeepholeEPCallback(
+      [](llvm::FunctionPassManager &FPM, llvm::OptimizationLevel) {
+        FPM.addPass(SignedIndexPass());
+      });
   // Before the vectorizer and the unroller: loops that shift state along a
   // chain of variables ask to be unrolled by its length; see
   // shift_register_unroll.h.
