@@ -20,26 +20,9 @@ namespace {
 using namespace kiln;
 using namespace kiln::testutil;
 
-/// The lines of the first loop in function `Index`: from the label that the
-/// first backward jump targets to that jump (the byte loop has one loop).
-std::vector<std::string> loopOf(const std::string &Asm, unsigned Index) {
-  std::vector<std::string> Body = functionLines(Asm, Index);
-  // Find a conditional jump back to a label defined earlier.
-  for (size_t J = 0; J < Body.size(); ++J) {
-    std::smatch M;
-    static const std::regex Jump(R"(^\s+j\w+\s+(\.LBB\w+))");
-    if (!std::regex_search(Body[J], M, Jump))
-      continue;
-    for (size_t L = 0; L < J; ++L)
-      if (Body[L].rfind(M[1].str() + ":", 0) == 0)
-        return {Body.begin() + L + 1, Body.begin() + J + 1};
-  }
-  return {};
-}
-
 TEST(AddressPhis, ByteLoopHasNoZeroExtendingCopy) {
   std::string Asm = compileToX86Asm("address_loops", "x86-64-v2");
-  std::vector<std::string> Loop = loopOf(Asm, 0);
+  std::vector<std::string> Loop = firstLoopOf(Asm, 0);
   ASSERT_FALSE(Loop.empty()) << "no loop found in function 0:\n" << Asm;
   std::string Text;
   for (const std::string &L : Loop)

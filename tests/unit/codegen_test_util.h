@@ -69,6 +69,22 @@ inline std::vector<std::string> functionLines(const std::string &Asm, unsigned I
   return Out;
 }
 
+/// The lines of the first loop in function `Index`: from the label that the
+/// first backward jump targets to that jump; empty when there is no loop.
+inline std::vector<std::string> firstLoopOf(const std::string &Asm, unsigned Index) {
+  std::vector<std::string> Body = functionLines(Asm, Index);
+  static const std::regex Jump(R"(^\s+j\w+\s+(\.LBB\w+))");
+  for (size_t J = 0; J < Body.size(); ++J) {
+    std::smatch M;
+    if (!std::regex_search(Body[J], M, Jump))
+      continue;
+    for (size_t L = 0; L < J; ++L)
+      if (Body[L].rfind(M[1].str() + ":", 0) == 0)
+        return {Body.begin() + L + 1, Body.begin() + J + 1};
+  }
+  return {};
+}
+
 /// The instructions (mnemonics only) of function `Index`; directives,
 /// labels and comments are dropped.
 inline std::vector<std::string> mnemonicsOf(const std::string &Asm, unsigned Index) {

@@ -122,24 +122,10 @@ TEST(ShiftRegisterUnroll, LongChainsAreCappedAtEight) {
   EXPECT_EQ(chainOf(IR.c_str()), 8u);
 }
 
-/// The lines between the first backward jump's target label and the jump.
-std::vector<std::string> firstLoop(const std::vector<std::string> &Body) {
-  static const std::regex Jump(R"(^\s+j\w+\s+(\.LBB\w+))");
-  for (size_t J = 0; J < Body.size(); ++J) {
-    std::smatch M;
-    if (!std::regex_search(Body[J], M, Jump))
-      continue;
-    for (size_t L = 0; L < J; ++L)
-      if (Body[L].rfind(M[1].str() + ":", 0) == 0)
-        return {Body.begin() + L + 1, Body.begin() + J + 1};
-  }
-  return {};
-}
-
 TEST(ShiftRegisterUnroll, SixtyFourTripLoopHoldsFourBodies) {
   std::string Asm = compileToX86Asm("shift_chains", "x86-64-v2");
   // Function 0 is the body, inlined; 1 is rotate_64.
-  std::vector<std::string> Loop = firstLoop(functionLines(Asm, 1));
+  std::vector<std::string> Loop = firstLoopOf(Asm, 1);
   ASSERT_FALSE(Loop.empty()) << "no loop in rotate_64:\n" << Asm;
   // The body rotates by 5 once; x86 spells it rol or shld.
   static const std::regex Rotate5(R"(\s(rol|shld)l\s+\$5,)");
