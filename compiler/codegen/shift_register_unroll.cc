@@ -69,7 +69,6 @@ PreservedAnalyses ShiftRegisterUnrollPass::run(Function &F,
                                                FunctionAnalysisManager &FAM) {
   auto &LI = FAM.getResult<LoopAnalysis>(F);
   auto &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
-  bool Changed = false;
   for (Loop *L : LI.getLoopsInPreorder()) {
     if (!L->isInnermost() || !L->getLoopLatch() || hasUnrollMetadata(*L))
       continue;
@@ -81,10 +80,8 @@ PreservedAnalyses ShiftRegisterUnrollPass::run(Function &F,
         Trips != 0 && Trips < Factor)
       continue;
     addStringMetadataToLoop(L, "llvm.loop.unroll.count", Factor);
-    Changed = true;
   }
-  // Only loop metadata changed; no analysis depends on it.
-  (void)Changed;
+  // At most loop metadata changed; no analysis depends on it.
   return PreservedAnalyses::all();
 }
 

@@ -16,37 +16,46 @@ using namespace llvm::PatternMatch;
 
 PreservedAnalyses SignedIndexPass::run(Function &F,
                                        FunctionAnalysisManager &FAM) {
-  auto &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
-  SmallVector<ZExtInst *, 32> Candidates;
-  for (BasicBlock &BB : F)
-    for (Instruction &I : BB)
-      if (auto *Z = dyn_cast<ZExtInst>(&I);
-          Z && Z->getSrcTy()->isIntegerTy(32) && Z->getDestTy()->isIntegerTy(64))
-        Candidates.push_back(Z);
-
-  bool Changed = false;
-  for (ZExtInst *Z : Candidates) {
+  // The pass runs after every InstCombine; scalar evolution is computed
+  // only for functions that have a zext(i32 add of a constant) at all.
+  struct Candidate {
+    ZExtInst *Ext;
     Value *X;
-    const APInt *C;
-    if (!match(Z->getOperand(0), m_Add(m_Value(X), m_APInt(C))))
-      continue;
+    int64_t C;
+  };
+  SmallVector<Candidate, 32> Candidates;
+  for (BasicBlock &BB : F)
+    for (Instruction &I : BB) {
+      auto *Z = dyn_cast<ZExtInst>(&I);
+      Value *X;
+      const APInt *C;
+      if (Z && Z->getSrcTy()->isIntegerTy(32) &&
+          Z->getDestTy()->isIntegerTy(64) &&
+          match(Z->getOperand(0), m_Add(m_Value(X), m_APInt(C))))
+        Candidates.push_back({Z, X, C->getSExtValue()});
+    }
+  if (Candidates.empty())
+    return PreservedAnalyses::all();
+
+  auto &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
+  bool Changed = false;
+  for (const Candidate &Cand : Candidates) {
     // Nothing to gain where X is a constant or an unsigned-small value the
     // zext already handles; the case this pass exists for is a negative X.
-    ConstantRange Signed = SE.getSignedRange(SE.getSCEV(X));
+    ConstantRange Signed = SE.getSignedRange(SE.getSCEV(Cand.X));
     if (Signed.getSignedMin().isNonNegative() || Signed.isFullSet())
       continue;
     int64_t Lo = Signed.getSignedMin().getSExtValue();
     int64_t Hi = Signed.getSignedMax().getSExtValue();
-    int64_t K = C->getSExtValue();
-    if (Lo + K < 0 || Hi + K > int64_t(UINT32_MAX))
+    if (Lo + Cand.C < 0 || Hi + Cand.C > int64_t(UINT32_MAX))
       continue;
-    IRBuilder<> B(Z);
-    Value *Wide = B.CreateAdd(B.CreateSExt(X, B.getInt64Ty()),
-                              B.getInt64(K), Z->getName() + ".signed",
+    IRBuilder<> B(Cand.Ext);
+    Value *Wide = B.CreateAdd(B.CreateSExt(Cand.X, B.getInt64Ty()),
+                              B.getInt64(Cand.C), Cand.Ext->getName() + ".signed",
                               /*HasNUW=*/false, /*HasNSW=*/true);
-    SE.forgetValue(Z);
-    Z->replaceAllUsesWith(Wide);
-    Z->eraseFromParent();
+    SE.forgetValue(Cand.Ext);
+    Cand.Ext->replaceAllUsesWith(Wide);
+    Cand.Ext->eraseFromParent();
     Changed = true;
   }
   if (!Changed)
