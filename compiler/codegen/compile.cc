@@ -3,6 +3,7 @@
 #include "compiler/codegen/compile.h"
 
 #include "compiler/codegen/address_phis.h"
+#include "compiler/codegen/bounds_check_versioning.h"
 #include "compiler/codegen/dot_reduction.h"
 #include "compiler/codegen/function_lowering.h"
 #include "compiler/codegen/module_info.h"
@@ -56,7 +57,8 @@ static llvm::CodeGenOptLevel codegenLevel(unsigned L) {
   }
 }
 
-static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L) {
+static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
+                     MemoryMode Mode) {
   llvm::LoopAnalysisManager LAM;
   llvm::FunctionAnalysisManager FAM;
   llvm::CGSCCAnalysisManager CGAM;
@@ -73,11 +75,15 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L) {
         FPM.addPass(SignedIndexPass());
       });
   // Before the vectorizer and the unroller: loops that shift state along a
-  // chain of variables ask to be unrolled by its length; see
-  // shift_register_unroll.h.
+  // chain of variables ask to be unrolled by its length (see
+  // shift_register_unroll.h); in bounds-checked mode, loops whose checks
+  // one test can prove get a copy without them, which the vectorizer can
+  // then work on (see bounds_check_versioning.h).
   PB.registerVectorizerStartEPCallback(
-      [](llvm::FunctionPassManager &FPM, llvm::OptimizationLevel) {
+      [Mode](llvm::FunctionPassManager &FPM, llvm::OptimizationLevel) {
         FPM.addPass(ShiftRegisterUnrollPass());
+        if (Mode == MemoryMode::BoundsChecked)
+          FPM.addPass(BoundsCheckVersioningPass());
       });
   PB.registerOptimizerLastEPCallback(
       [IsX86_64](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
@@ -182,7 +188,7 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
   if (llvm::verifyModule(LM, &VOS))
     return Error::make(ErrorKind::Unsupported,
                        "internal compiler error: invalid IR: " + VOS.str());
-  optimize(LM, *TM, Opts.OptLevel);
+  optimize(LM, *TM, Opts.OptLevel, Mode);
   if (Opts.DumpIr)
     LM.print(llvm::errs(), nullptr);
 
