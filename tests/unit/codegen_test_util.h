@@ -36,10 +36,12 @@ inline std::vector<uint8_t> readTestModule(const std::string &Name) {
   return Wasm;
 }
 
-/// The x86-64 assembly of module `Name` for `Cpu` at -O2 (guard mode).
-inline std::string compileToX86Asm(const std::string &Name, const std::string &Cpu) {
+/// The x86-64 assembly of module `Name` for `Cpu` at -O2.
+inline std::string compileToX86Asm(const std::string &Name, const std::string &Cpu,
+                                   MemoryMode Mode = MemoryMode::Guard) {
   std::string Asm;
   codegen::CompileOptions Opts;
+  Opts.Mode = Mode;
   Opts.Triple = "x86_64-linux-gnu";
   Opts.Cpu = Cpu;
   Opts.OptLevel = 2;

@@ -1,0 +1,100 @@
+;; Loops whose memory accesses walk an address that is affine in the trip
+;; number, in the shapes BoundsCheckVersioningPass versions in
+;; bounds-checked mode: rising and falling, several widths and offsets, two
+;; walks at once, an early exit that depends on the data, an access at a
+;; loop-invariant address, an i64 counter wrapped to an address, and an
+;; unsigned-compare exit. Every function takes its start address and trip
+;; count as parameters, so a test can place the walk so that it stays
+;; inside the memory, ends exactly at its edge, crosses it on any trip, or
+;; wraps past 2^32; bounds_check_versioning_test runs each against a model.
+(module
+  (memory (export "memory") 1)
+
+  ;; k = 0 .. n-1: i32 at p + 4k + 8 := v + k.
+  (func (export "store_up4") (param $p i32) (param $n i32) (param $v i32)
+    (local $k i32)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (loop $next
+      (i32.store offset=8 (local.get $p) (i32.add (local.get $v) (local.get $k)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br_if $next (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+                           (local.get $n)))))
+
+  ;; k = 0 .. n-1: i16 at p - 2k + 3 := v + k (falling, unaligned).
+  (func (export "store_down2") (param $p i32) (param $n i32) (param $v i32)
+    (local $k i32)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (loop $next
+      (i32.store16 offset=3 (local.get $p) (i32.add (local.get $v) (local.get $k)))
+      (local.set $p (i32.sub (local.get $p) (i32.const 2)))
+      (br_if $next (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+                           (local.get $n)))))
+
+  ;; The sum of the i64s at p + 8k, k = 0 .. n-1 (loads only).
+  (func (export "sum_up8") (param $p i32) (param $n i32) (result i64)
+    (local $k i32) (local $sum i64)
+    (if (i32.eqz (local.get $n)) (then (return (i64.const 0))))
+    (loop $next
+      (local.set $sum (i64.add (local.get $sum) (i64.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $next (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+                           (local.get $n))))
+    (local.get $sum))
+
+  ;; k = 0 .. n-1: byte at dst + k := byte at src + k + 1 (two walks).
+  (func (export "copy_bytes") (param $dst i32) (param $src i32) (param $n i32)
+    (local $k i32)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (loop $next
+      (i32.store8 (i32.add (local.get $dst) (local.get $k))
+                  (i32.load8_u offset=1 (i32.add (local.get $src) (local.get $k))))
+      (br_if $next (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+                           (local.get $n)))))
+
+  ;; k = 0 .. n-1 while the byte at p + k is not zero: byte at p + k + 16384
+  ;; := that byte + 1. Returns the trips made. The data decides the exit,
+  ;; so only a maximum trip count is known.
+  (func (export "mark_until_zero") (param $p i32) (param $n i32) (result i32)
+    (local $k i32) (local $b i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $next
+        (local.set $b (i32.load8_u (i32.add (local.get $p) (local.get $k))))
+        (br_if $done (i32.eqz (local.get $b)))
+        (i32.store8 offset=16384 (i32.add (local.get $p) (local.get $k))
+                    (i32.add (local.get $b) (i32.const 1)))
+        (br_if $next (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+                             (local.get $n)))))
+    (local.get $k))
+
+  ;; k = 0 .. n-1: i32 at q := k (the same address every trip), then the
+  ;; byte at p + k := k.
+  (func (export "store_invariant") (param $p i32) (param $q i32) (param $n i32)
+    (local $k i32)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (loop $next
+      (i32.store (local.get $q) (local.get $k))
+      (i32.store8 (i32.add (local.get $p) (local.get $k)) (local.get $k))
+      (br_if $next (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+                           (local.get $n)))))
+
+  ;; An i64 counter j = p, p + 3, ... (n trips) wrapped to the address:
+  ;; byte at wrap(j) := j.
+  (func (export "store_i64_counter") (param $p i64) (param $n i32)
+    (local $k i32) (local $j i64)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $j (local.get $p))
+    (loop $next
+      (i64.store8 (i32.wrap_i64 (local.get $j)) (local.get $j))
+      (local.set $j (i64.add (local.get $j) (i64.const 3)))
+      (br_if $next (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+                           (local.get $n)))))
+
+  ;; while p <u end: i16 at p := p; p += 2.
+  (func (export "store_until_end") (param $p i32) (param $end i32)
+    (block $done
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (loop $next
+        (i32.store16 (local.get $p) (local.get $p))
+        (br_if $next (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 2)))
+                               (local.get $end)))))))
