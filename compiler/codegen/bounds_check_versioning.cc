@@ -36,14 +36,17 @@ namespace {
 
 /// IR instructions a loop may hold to be copied.
 constexpr unsigned MaxLoopSize = 600;
-/// Largest |step| of an address recurrence. With at most MaxTrips back
-/// edges, trips * |step| < 2^57: the range arithmetic below cannot wrap
-/// 64 bits through the product.
+/// Largest |step| of an address recurrence (checked before the loop when
+/// the step is not a constant). With at most MaxTrips back edges,
+/// trips * |step| < 2^57: the range arithmetic cannot wrap 64 bits through
+/// the product.
 constexpr uint64_t MaxStep = uint64_t(1) << 24;
 constexpr uint64_t MaxTrips = uint64_t(1) << 32;
 
-/// A compare whose truth sends the loop to a trap: `X Pred Limit`, Pred
-/// unsigned, Limit loop-invariant.
+/// A compare whose truth sends the loop to a trap: `X > Limit` or
+/// `X >= Limit` (unsigned), Limit loop-invariant. Bounds checks (`index +
+/// offset + size > memory size`) and table checks (`index >= size`) have
+/// this shape; the pass proves no other.
 struct TrapCompare {
   CmpInst::Predicate Pred;
   const SCEV *X;
@@ -86,18 +89,18 @@ bool isNarrowInteger(const SCEV *S, ScalarEvolution &SE) {
   return S->getType()->isIntegerTy() && SE.getTypeSizeInBits(S->getType()) <= 64;
 }
 
-/// [Lo, Hi] (i64) bounds the value of an expression, as an unsigned
-/// integer of its own width, on every trip the loop can make, and is exact
-/// arithmetic whenever NoWrap (i1) holds at run time.
+/// Hi (i64) bounds the value of an expression, as an unsigned integer of
+/// its own width, on every trip the loop can make, whenever NoWrap (i1)
+/// holds at run time: then every value is exact arithmetic on the start,
+/// the step and the trip number, with no wrap at the type's width.
 struct Range {
-  Value *Lo;
   Value *Hi;
   Value *NoWrap;
 };
 
 /// Builds ranges of loop-variant expressions before the loop, in the
 /// grammar
-///   E := invariant | {start, +, constant step}<L> | zext E | invariant + E
+///   E := invariant | {start, +, invariant step}<L> | zext E | invariant + E
 /// Every other shape is refused, so the proof below covers each case.
 class RangeBuilder {
 public:
@@ -112,9 +115,12 @@ public:
     if (SE.isLoopInvariant(S, &L))
       return Exp.isSafeToExpandAt(S, At);
     if (auto *AR = dyn_cast<SCEVAddRecExpr>(S)) {
-      auto *Step = dyn_cast<SCEVConstant>(AR->getStepRecurrence(SE));
-      return AR->getLoop() == &L && AR->isAffine() && Step &&
-             Step->getAPInt().abs().ule(MaxStep) &&
+      if (AR->getLoop() != &L || !AR->isAffine())
+        return false;
+      const SCEV *Step = AR->getStepRecurrence(SE);
+      if (auto *C = dyn_cast<SCEVConstant>(Step); C && C->getAPInt().abs().ugt(MaxStep))
+        return false; // the test could never pass
+      return SE.isLoopInvariant(Step, &L) && Exp.isSafeToExpandAt(Step, At) &&
              Exp.isSafeToExpandAt(AR->getStart(), At);
     }
     if (auto *Z = dyn_cast<SCEVZeroExtendExpr>(S))
@@ -149,26 +155,33 @@ public:
 
     if (SE.isLoopInvariant(S, &L)) {
       Value *V = Expand(S);
-      return {V, V, B.getTrue()};
+      return {V, B.getTrue()};
     }
     if (auto *AR = dyn_cast<SCEVAddRecExpr>(S)) {
-      // Trip k (0 <= k <= Trips) sees start + k * step, modulo 2^Width.
-      // start < 2^Width and Trips * |step| < 2^57 (MaxTrips, MaxStep).
-      APInt Step = cast<SCEVConstant>(AR->getStepRecurrence(SE))->getAPInt();
+      // Trip k (0 <= k <= Trips) sees start + k * step modulo 2^Width,
+      // step read as signed. start < 2^Width; the test requires
+      // |step| <= MaxStep, so Trips * |step| < 2^57. A constant step
+      // folds the selects away.
+      const SCEV *StepS = AR->getStepRecurrence(SE);
+      Value *Step = B.CreateSExt(Exp.expandCodeFor(StepS, StepS->getType(), At), I64);
+      Value *Falling = B.CreateICmpSLT(Step, B.getInt64(0));
+      Value *Magnitude = B.CreateSelect(Falling, B.CreateNeg(Step), Step);
+      Value *StepFits = B.CreateICmpULE(Magnitude, B.getInt64(MaxStep));
       Value *Start = Expand(AR->getStart());
-      Value *Span = B.CreateMul(Trips, B.getInt64(Step.abs().getZExtValue()));
-      if (Step.isNonNegative()) {
-        // Rising: exact iff start + span does not pass 2^Width. Within
-        // 64 bits (Width < 64) the sum itself cannot wrap; at Width 64 a
-        // wrapped sum is smaller than start.
-        Value *Hi = B.CreateAdd(Start, Span);
-        Value *NoWrap = Width == 64 ? B.CreateICmpUGE(Hi, Start)
-                                    : B.CreateICmpULE(Hi, TypeMax);
-        return {Start, Hi, NoWrap};
-      }
-      // Falling: exact iff span <= start; otherwise Lo wraps past Hi.
-      Value *Lo = B.CreateSub(Start, Span);
-      return {Lo, Start, B.CreateICmpULE(Lo, Start)};
+      Value *Span = B.CreateMul(Trips, Magnitude);
+      // Rising: exact iff start + span does not pass 2^Width. Below 64
+      // bits the sum itself cannot wrap; at 64 bits a wrapped sum is
+      // smaller than start.
+      Value *Top = B.CreateAdd(Start, Span);
+      Value *RisingExact = Width == 64 ? B.CreateICmpUGE(Top, Start)
+                                       : B.CreateICmpULE(Top, TypeMax);
+      // Falling: exact iff span <= start; otherwise the bottom wraps past
+      // start.
+      Value *Bottom = B.CreateSub(Start, Span);
+      Value *FallingExact = B.CreateICmpULE(Bottom, Start);
+      return {B.CreateSelect(Falling, Start, Top),
+              B.CreateAnd(StepFits,
+                          B.CreateSelect(Falling, FallingExact, RisingExact))};
     }
     if (auto *Z = dyn_cast<SCEVZeroExtendExpr>(S))
       return build(Z->getOperand(), Exp, B, Trips); // same unsigned values
@@ -179,14 +192,13 @@ public:
       (SE.isLoopInvariant(Op, &L) ? Invariant.push_back(Op) : void(Variant = Op));
     Range R = build(Variant, Exp, B, Trips);
     Value *Base = Expand(SE.getAddExpr(Invariant));
-    // Base and R's bounds are below 2^Width, so below 64 bits their sums
-    // are exact and fit the type iff Hi does; at 64 bits a wrapped Hi is
-    // smaller than Base (and then Lo <= Hi cannot be trusted either).
-    Value *Lo = B.CreateAdd(Base, R.Lo);
+    // Base and R.Hi are below 2^Width, so below 64 bits their sum is
+    // exact and every value fits the type iff the largest does; at 64
+    // bits a wrapped sum is smaller than Base.
     Value *Hi = B.CreateAdd(Base, R.Hi);
     Value *Fits = Width == 64 ? B.CreateICmpUGE(Hi, Base)
                               : B.CreateICmpULE(Hi, TypeMax);
-    return {Lo, Hi, B.CreateAnd(R.NoWrap, Fits)};
+    return {Hi, B.CreateAnd(R.NoWrap, Fits)};
   }
 
 private:
@@ -196,8 +208,7 @@ private:
 };
 
 /// The normalized form of `Cmp` (negated when `Traps` is false), or none
-/// when it is not an unsigned compare of a loop-variant value with an
-/// invariant one.
+/// when it does not trap on a value rising above a loop-invariant limit.
 std::optional<TrapCompare> normalize(ICmpInst *Cmp, bool Traps, Loop &L,
                                      ScalarEvolution &SE) {
   if (!Cmp->getOperand(0)->getType()->isIntegerTy())
@@ -210,7 +221,8 @@ std::optional<TrapCompare> normalize(ICmpInst *Cmp, bool Traps, Loop &L,
     std::swap(X, Limit);
     P = CmpInst::getSwappedPredicate(P);
   }
-  if (!SE.isLoopInvariant(Limit, &L) || !ICmpInst::isUnsigned(P))
+  if (!SE.isLoopInvariant(Limit, &L) ||
+      (P != CmpInst::ICMP_UGT && P != CmpInst::ICMP_UGE))
     return std::nullopt;
   return TrapCompare{P, X, Limit};
 }
@@ -263,22 +275,10 @@ Value *buildNoTrapTest(ArrayRef<TrapBranch> Branches, RangeBuilder &RB,
       Range R = RB.build(C.X, Exp, B, Trips);
       Value *Limit = B.CreateZExt(
           Exp.expandCodeFor(C.Limit, C.Limit->getType(), At), B.getInt64Ty());
-      // X traps when X Pred Limit; every X lies in [Lo, Hi].
-      Value *NeverTraps = nullptr;
-      switch (C.Pred) {
-      case CmpInst::ICMP_UGT:
-        NeverTraps = B.CreateICmpULE(R.Hi, Limit);
-        break;
-      case CmpInst::ICMP_UGE:
-        NeverTraps = B.CreateICmpULT(R.Hi, Limit);
-        break;
-      case CmpInst::ICMP_ULT:
-        NeverTraps = B.CreateICmpUGE(R.Lo, Limit);
-        break;
-      default: // ICMP_ULE
-        NeverTraps = B.CreateICmpUGT(R.Lo, Limit);
-        break;
-      }
+      // Every X is at most Hi.
+      Value *NeverTraps = C.Pred == CmpInst::ICMP_UGT
+                              ? B.CreateICmpULE(R.Hi, Limit)
+                              : B.CreateICmpULT(R.Hi, Limit);
       Safe = B.CreateAnd(Safe, B.CreateAnd(R.NoWrap, NeverTraps));
     }
   return Safe;

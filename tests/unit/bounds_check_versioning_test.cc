@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
 #include <cstring>
 #include <functional>
 #include <random>
@@ -200,6 +201,24 @@ std::vector<LoopFunc> loopFuncs() {
          } while (P < End);
          return 0;
        }},
+      {"store_strided", "iiii", 0,
+       [](uint32_t N, int32_t D, std::mt19937 &R) {
+         static const int32_t Steps[] = {0,       1,        4,         -4,
+                                         7,       -9,       4096,      65536,
+                                         1 << 24, -(1 << 24), (1 << 24) + 4,
+                                         INT32_MIN};
+         int32_t Step = Steps[R() % std::size(Steps)];
+         // Rising walks end at the top edge, falling ones at address 0.
+         uint64_t Travel = uint64_t(int64_t(Step) * (int64_t(N) - 1));
+         uint32_t P = Step >= 0 ? u32(MemoryBytes - 4 - Travel + D) : u32(-int64_t(Travel) + D);
+         return std::vector<uint64_t>{P, u32(Step), N, 0x0a0b0c0d};
+       },
+       [](Model &M, const std::vector<uint64_t> &A) -> uint64_t {
+         for (uint32_t K = 0; K < u32(A[2]); ++K)
+           if (!M.store<uint32_t>(u32(A[0]) + u32(A[1]) * K, 0, u32(A[3]) + K))
+             break;
+         return 0;
+       }},
   };
 }
 
@@ -328,11 +347,11 @@ std::vector<bool> loopsWithChecks(const std::string &Asm, unsigned Index) {
 TEST(BoundsCheckVersioning, ProvableLoopsGetACopyWithoutChecks) {
   std::string Asm =
       compileToX86Asm("checked_loops", "x86-64-v2", MemoryMode::BoundsChecked);
-  // Functions 0-6 have a computable trip count: each keeps its checked
-  // loop and gains one that jumps to no trap. store_until_end (7) may
-  // wrap its address and loop forever before trapping, so it has no trip
-  // count to reason with and stays as it was.
-  for (unsigned F = 0; F < 8; ++F) {
+  // Functions 0-6 and 8 have a computable trip count: each keeps its
+  // checked loop and gains one that jumps to no trap. store_until_end (7)
+  // may wrap its address and loop forever before trapping, so it has no
+  // trip count to reason with and stays as it was.
+  for (unsigned F = 0; F < 9; ++F) {
     std::vector<bool> Loops = loopsWithChecks(Asm, F);
     size_t Checked = std::count(Loops.begin(), Loops.end(), true);
     size_t Unchecked = Loops.size() - Checked;

@@ -7,6 +7,7 @@
 ;; count as parameters, so a test can place the walk so that it stays
 ;; inside the memory, ends exactly at its edge, crosses it on any trip, or
 ;; wraps past 2^32; bounds_check_versioning_test runs each against a model.
+;; The last walks with a step that is a parameter.
 (module
   (memory (export "memory") 1)
 
@@ -97,4 +98,14 @@
       (loop $next
         (i32.store16 (local.get $p) (local.get $p))
         (br_if $next (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 2)))
-                               (local.get $end)))))))
+                               (local.get $end))))))
+  ;; k = 0 .. n-1: i32 at p + k * step := v + k, the step a parameter
+  ;; (any sign, zero, or too large for the pre-loop test to accept).
+  (func (export "store_strided") (param $p i32) (param $step i32) (param $n i32) (param $v i32)
+    (local $k i32)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (loop $next
+      (i32.store (local.get $p) (i32.add (local.get $v) (local.get $k)))
+      (local.set $p (i32.add (local.get $p) (local.get $step)))
+      (br_if $next (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+                           (local.get $n))))))
