@@ -26,8 +26,8 @@
 // Any branch to a block ending in `unreachable` (a trap) whose condition
 // is an unsigned compare of such an address with a loop-invariant value is
 // a candidate, so table-index checks qualify too. Only innermost loops of
-// moderate size are copied: the code grows by one copy of each loop
-// versioned.
+// moderate size are copied, and only at -O2 and -O3: the code grows by one
+// copy of each loop versioned (plus what the vectorizer makes of it).
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_CODEGEN_BOUNDS_CHECK_VERSIONING_H

@@ -80,9 +80,10 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
   // one test can prove get a copy without them, which the vectorizer can
   // then work on (see bounds_check_versioning.h).
   PB.registerVectorizerStartEPCallback(
-      [Mode](llvm::FunctionPassManager &FPM, llvm::OptimizationLevel) {
+      [Mode](llvm::FunctionPassManager &FPM, llvm::OptimizationLevel Level) {
         FPM.addPass(ShiftRegisterUnrollPass());
-        if (Mode == MemoryMode::BoundsChecked)
+        // It copies loops: -O1 keeps the code small instead.
+        if (Mode == MemoryMode::BoundsChecked && Level.getSpeedupLevel() >= 2)
           FPM.addPass(BoundsCheckVersioningPass());
       });
   PB.registerOptimizerLastEPCallback(
