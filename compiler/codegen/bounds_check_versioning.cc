@@ -291,31 +291,44 @@ unsigned loopSize(const Loop &L) {
   return N;
 }
 
-/// Versions L on `Safe`-to-be: returns false (and changes nothing) when no
-/// trap branch of L is provable.
+/// Whether a conditional branch leaves L for a trap block: only such loops
+/// are worth putting into the canonical form versioning needs.
+bool hasTrapExit(const Loop &L) {
+  for (const BasicBlock *BB : L.blocks())
+    if (auto *Br = dyn_cast<BranchInst>(BB->getTerminator()); Br && Br->isConditional())
+      for (const BasicBlock *Succ : Br->successors())
+        if (!L.contains(Succ) && isTrapBlock(Succ))
+          return true;
+  return false;
+}
+
+/// Versions L when some of its trap branches are provable. Returns whether
+/// the IR changed: versioned, or only put into loop-simplify and LCSSA form
+/// on the way to finding that nothing is provable.
 bool versionLoop(Loop &L, Function &F, LoopInfo &LI, DominatorTree &DT,
                  ScalarEvolution &SE, AssumptionCache &AC) {
-  if (loopSize(L) > MaxLoopSize)
+  if (loopSize(L) > MaxLoopSize || !hasTrapExit(L))
     return false;
-  simplifyLoop(&L, &DT, &LI, &SE, &AC, nullptr, /*PreserveLCSSA=*/false);
-  formLCSSA(L, DT, &LI, &SE);
+  bool Canonicalized =
+      simplifyLoop(&L, &DT, &LI, &SE, &AC, nullptr, /*PreserveLCSSA=*/false);
+  Canonicalized |= formLCSSA(L, DT, &LI, &SE);
   BasicBlock *Preheader = L.getLoopPreheader();
   const SCEV *MaxBackedges = SE.getSymbolicMaxBackedgeTakenCount(&L);
   if (!Preheader || !L.getLoopLatch() ||
       isa<SCEVCouldNotCompute>(MaxBackedges) ||
       !isNarrowInteger(MaxBackedges, SE) ||
       !SE.isLoopInvariant(MaxBackedges, &L))
-    return false;
+    return Canonicalized;
 
   const DataLayout &DL = F.getDataLayout();
   SCEVExpander Exp(SE, DL, "bounds.range");
   Instruction *At = Preheader->getTerminator();
   if (!Exp.isSafeToExpandAt(MaxBackedges, At))
-    return false;
+    return Canonicalized;
   SmallVector<TrapBranch, 8> Branches =
       provableTrapBranches(L, SE, RangeBuilder(L, SE, At), Exp, At);
   if (Branches.empty())
-    return false;
+    return Canonicalized;
 
   SmallVector<BasicBlock *, 8> Exits;
   L.getUniqueExitBlocks(Exits);
@@ -390,6 +403,7 @@ PreservedAnalyses BoundsCheckVersioningPass::run(Function &F,
     Changed |= versionLoop(*L, F, LI, DT, SE, AC);
   if (!Changed)
     return PreservedAnalyses::all();
+  // simplifyLoop, formLCSSA and the versioning keep these up to date.
   PreservedAnalyses PA;
   PA.preserve<LoopAnalysis>();
   PA.preserve<DominatorTreeAnalysis>();

@@ -7,7 +7,8 @@
 ;; count as parameters, so a test can place the walk so that it stays
 ;; inside the memory, ends exactly at its edge, crosses it on any trip, or
 ;; wraps past 2^32; bounds_check_versioning_test runs each against a model.
-;; The last walks with a step that is a parameter.
+;; store_strided walks with a step that is a parameter; reset and hash set
+;; and read the memory for the tests.
 (module
   (memory (export "memory") 1)
 
@@ -108,4 +109,31 @@
       (i32.store (local.get $p) (i32.add (local.get $v) (local.get $k)))
       (local.set $p (i32.add (local.get $p) (local.get $step)))
       (br_if $next (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1)))
-                           (local.get $n))))))
+                           (local.get $n)))))
+  ;; The pattern every test starts from (mirrored in checked_loops_model.h):
+  ;; xorshift32 from 0x2545f491, one step per byte; the byte is 0 when the
+  ;; state is a multiple of 3000, else state % 255 + 1.
+  (func (export "reset")
+    (local $i i32) (local $x i32)
+    (local.set $x (i32.const 0x2545f491))
+    (loop $next
+      (local.set $x (i32.xor (local.get $x) (i32.shl (local.get $x) (i32.const 13))))
+      (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 17))))
+      (local.set $x (i32.xor (local.get $x) (i32.shl (local.get $x) (i32.const 5))))
+      (i32.store8 (local.get $i)
+        (select (i32.const 0)
+                (i32.add (i32.rem_u (local.get $x) (i32.const 255)) (i32.const 1))
+                (i32.eqz (i32.rem_u (local.get $x) (i32.const 3000)))))
+      (br_if $next (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                           (i32.const 65536)))))
+
+  ;; FNV-1a (64-bit) over the memory's bytes.
+  (func (export "hash") (result i64)
+    (local $i i32) (local $h i64)
+    (local.set $h (i64.const 0xcbf29ce484222325))
+    (loop $next
+      (local.set $h (i64.mul (i64.xor (local.get $h) (i64.load8_u (local.get $i)))
+                             (i64.const 0x100000001b3)))
+      (br_if $next (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                           (i32.const 65536))))
+    (local.get $h)))
