@@ -10,6 +10,8 @@
 
 #include "compiler/codegen/bounds_check_versioning.h"
 
+#include "compiler/codegen/loop_size.h"
+
 #include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ScalarEvolution.h"
@@ -284,13 +286,6 @@ Value *buildNoTrapTest(ArrayRef<TrapBranch> Branches, RangeBuilder &RB,
   return Safe;
 }
 
-unsigned loopSize(const Loop &L) {
-  unsigned N = 0;
-  for (const BasicBlock *BB : L.blocks())
-    N += BB->sizeWithoutDebug();
-  return N;
-}
-
 /// Whether a conditional branch leaves L for a trap block: only such loops
 /// are worth putting into the canonical form versioning needs.
 bool hasTrapExit(const Loop &L) {
@@ -307,7 +302,7 @@ bool hasTrapExit(const Loop &L) {
 /// on the way to finding that nothing is provable.
 bool versionLoop(Loop &L, Function &F, LoopInfo &LI, DominatorTree &DT,
                  ScalarEvolution &SE, AssumptionCache &AC) {
-  if (loopSize(L) > MaxLoopSize || !hasTrapExit(L))
+  if (loopInstructionCount(L) > MaxLoopSize || !hasTrapExit(L))
     return false;
   bool Canonicalized =
       simplifyLoop(&L, &DT, &LI, &SE, &AC, nullptr, /*PreserveLCSSA=*/false);

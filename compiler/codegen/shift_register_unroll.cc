@@ -2,6 +2,8 @@
 
 #include "compiler/codegen/shift_register_unroll.h"
 
+#include "compiler/codegen/loop_size.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ScalarEvolution.h"
@@ -21,13 +23,6 @@ constexpr unsigned MaxFactor = 8;
 /// IR instructions the unrolled body may hold: the SHA-256 round loop is
 /// about 50, a scalar FIR tap loop about 10.
 constexpr unsigned BodyBudget = 400;
-
-unsigned bodySize(const Loop &L) {
-  unsigned N = 0;
-  for (const BasicBlock *BB : L.blocks())
-    N += BB->sizeWithoutDebug();
-  return N;
-}
 
 bool hasUnrollMetadata(const Loop &L) {
   return findOptionMDForLoop(&L, "llvm.loop.unroll.disable") ||
@@ -73,7 +68,7 @@ PreservedAnalyses ShiftRegisterUnrollPass::run(Function &F,
     if (!L->isInnermost() || !L->getLoopLatch() || hasUnrollMetadata(*L))
       continue;
     unsigned Factor = longestShiftChain(*L);
-    if (Factor < 2 || bodySize(*L) * Factor > BodyBudget)
+    if (Factor < 2 || loopInstructionCount(*L) * Factor > BodyBudget)
       continue;
     // A loop that runs fewer times than the chain is long gains nothing.
     if (unsigned Trips = SE.getSmallConstantTripCount(L);

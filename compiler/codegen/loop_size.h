@@ -1,0 +1,24 @@
+//===- compiler/codegen/loop_size.h - IR instructions in a loop -*- C++ -*-===//
+//
+// The size budgets of Kiln's loop passes (shift_register_unroll,
+// bounds_check_versioning) count a loop's IR instructions, debug
+// intrinsics excluded.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_CODEGEN_LOOP_SIZE_H
+#define KILN_CODEGEN_LOOP_SIZE_H
+
+#include "llvm/Analysis/LoopInfo.h"
+
+namespace kiln::codegen {
+
+inline unsigned loopInstructionCount(const llvm::Loop &L) {
+  unsigned N = 0;
+  for (const llvm::BasicBlock *BB : L.blocks())
+    N += BB->sizeWithoutDebug();
+  return N;
+}
+
+} // namespace kiln::codegen
+
+#endif // KILN_CODEGEN_LOOP_SIZE_H
