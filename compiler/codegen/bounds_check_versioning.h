@@ -12,8 +12,8 @@
 // a check tests is an affine function of the trip number (or does not
 // change in the loop), and the loop has a computable maximum trip count,
 // one test before the loop proves that no iteration can trap: the largest
-// (or smallest) address over all trips, computed exactly in 64 bits with
-// explicit no-wrap conditions, is compared with the memory size once.
+// address over all trips, computed exactly in 64 bits with explicit
+// no-wrap conditions, is compared with the memory size once.
 // When it holds, a copy of the loop without those checks runs; otherwise
 // the original loop, checks and all, runs and traps where it must.
 //
@@ -21,11 +21,11 @@
 // loop may leave early through another trap. Each range is rebuilt from
 // the recurrence's start and step and the loop's symbolic maximum
 // back-edge count, and the pre-loop test includes the conditions under
-// which that arithmetic is exact (see rangeOverLoop in the .cc file).
+// which that arithmetic is exact (see RangeBuilder in the .cc file).
 //
-// Any branch to a block ending in `unreachable` (a trap) whose condition
-// is an unsigned compare of such an address with a loop-invariant value is
-// a candidate, so table-index checks qualify too. Only innermost loops of
+// Any branch to a block ending in `unreachable` (a trap) taken when such
+// an address is above a loop-invariant limit (unsigned > or >=) is a
+// candidate, so table-index checks qualify too. Only innermost loops of
 // moderate size are copied, and only at -O2 and -O3: the code grows by one
 // copy of each loop versioned (plus what the vectorizer makes of it).
 //
