@@ -12,6 +12,7 @@
 
 #include "compiler/codegen/loop_size.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ScalarEvolution.h"
@@ -67,6 +68,20 @@ bool isTrapBlock(const BasicBlock *BB) {
   return isa<UnreachableInst>(BB->getTerminator());
 }
 
+/// The successor index through which `BB`'s conditional branch leaves L
+/// for a trap block, or none (no such branch, or both ways trap).
+std::optional<unsigned> trapSuccessor(const BasicBlock *BB, const Loop &L) {
+  auto *Br = dyn_cast<BranchInst>(BB->getTerminator());
+  if (!Br || !Br->isConditional())
+    return std::nullopt;
+  auto Traps = [&](unsigned I) {
+    return !L.contains(Br->getSuccessor(I)) && isTrapBlock(Br->getSuccessor(I));
+  };
+  if (Traps(0) == Traps(1))
+    return std::nullopt;
+  return Traps(0) ? 0u : 1u;
+}
+
 /// Splits a branch condition into the compares it is the disjunction of
 /// (SimplifyCFG folds neighbouring checks that share a trap block into
 /// `or`s); `Traps` says whether the trap is taken when C is true.
@@ -84,6 +99,23 @@ bool collectCompares(Value *C, bool Traps,
   if (!Traps && match(C, m_LogicalAnd(m_Value(A), m_Value(B))))
     return collectCompares(A, false, Out) && collectCompares(B, false, Out);
   return false;
+}
+
+/// The one operand of `Add` that varies in L, with the invariant ones in
+/// `Invariant`; null when more than one varies.
+const SCEV *soleVariantOperand(const SCEVAddExpr *Add, const Loop &L,
+                               ScalarEvolution &SE,
+                               SmallVectorImpl<const SCEV *> &Invariant) {
+  const SCEV *Variant = nullptr;
+  for (const SCEV *Op : Add->operands()) {
+    if (SE.isLoopInvariant(Op, &L))
+      Invariant.push_back(Op);
+    else if (Variant)
+      return nullptr;
+    else
+      Variant = Op;
+  }
+  return Variant;
 }
 
 /// An integer SCEV of at most 64 bits.
@@ -128,18 +160,12 @@ public:
     if (auto *Z = dyn_cast<SCEVZeroExtendExpr>(S))
       return fits(Z->getOperand(), Exp);
     if (auto *Add = dyn_cast<SCEVAddExpr>(S)) {
-      const SCEV *Variant = nullptr;
-      for (const SCEV *Op : Add->operands()) {
-        if (SE.isLoopInvariant(Op, &L)) {
-          if (!Exp.isSafeToExpandAt(Op, At))
-            return false;
-        } else if (Variant) {
-          return false;
-        } else {
-          Variant = Op;
-        }
-      }
-      return fits(Variant, Exp);
+      SmallVector<const SCEV *, 4> Invariant;
+      const SCEV *Variant = soleVariantOperand(Add, L, SE, Invariant);
+      return Variant && fits(Variant, Exp) &&
+             all_of(Invariant, [&](const SCEV *Op) {
+               return Exp.isSafeToExpandAt(Op, At);
+             });
     }
     return false;
   }
@@ -187,11 +213,9 @@ public:
     }
     if (auto *Z = dyn_cast<SCEVZeroExtendExpr>(S))
       return build(Z->getOperand(), Exp, B, Trips); // same unsigned values
-    auto *Add = cast<SCEVAddExpr>(S);
     SmallVector<const SCEV *, 4> Invariant;
-    const SCEV *Variant = nullptr;
-    for (const SCEV *Op : Add->operands())
-      (SE.isLoopInvariant(Op, &L) ? Invariant.push_back(Op) : void(Variant = Op));
+    const SCEV *Variant =
+        soleVariantOperand(cast<SCEVAddExpr>(S), L, SE, Invariant);
     Range R = build(Variant, Exp, B, Trips);
     Value *Base = Expand(SE.getAddExpr(Invariant));
     // Base and R.Hi are below 2^Width, so below 64 bits their sum is
@@ -236,17 +260,14 @@ SmallVector<TrapBranch, 8> provableTrapBranches(Loop &L, ScalarEvolution &SE,
                                                 Instruction *At) {
   SmallVector<TrapBranch, 8> Out;
   for (BasicBlock *BB : L.blocks()) {
-    auto *Br = dyn_cast<BranchInst>(BB->getTerminator());
-    if (!Br || !Br->isConditional())
+    std::optional<unsigned> TrapSucc = trapSuccessor(BB, L);
+    if (!TrapSucc)
       continue;
-    bool Trap0 = !L.contains(Br->getSuccessor(0)) && isTrapBlock(Br->getSuccessor(0));
-    bool Trap1 = !L.contains(Br->getSuccessor(1)) && isTrapBlock(Br->getSuccessor(1));
-    if (Trap0 == Trap1)
-      continue;
+    auto *Br = cast<BranchInst>(BB->getTerminator());
     SmallVector<std::pair<ICmpInst *, bool>, 2> Cmps;
-    if (!collectCompares(Br->getCondition(), /*Traps=*/Trap0, Cmps))
+    if (!collectCompares(Br->getCondition(), /*Traps=*/*TrapSucc == 0, Cmps))
       continue;
-    TrapBranch T{Br, Trap0 ? 0u : 1u, {}};
+    TrapBranch T{Br, *TrapSucc, {}};
     bool All = true;
     for (auto [Cmp, Traps] : Cmps) {
       std::optional<TrapCompare> C = normalize(Cmp, Traps, L, SE);
@@ -289,12 +310,9 @@ Value *buildNoTrapTest(ArrayRef<TrapBranch> Branches, RangeBuilder &RB,
 /// Whether a conditional branch leaves L for a trap block: only such loops
 /// are worth putting into the canonical form versioning needs.
 bool hasTrapExit(const Loop &L) {
-  for (const BasicBlock *BB : L.blocks())
-    if (auto *Br = dyn_cast<BranchInst>(BB->getTerminator()); Br && Br->isConditional())
-      for (const BasicBlock *Succ : Br->successors())
-        if (!L.contains(Succ) && isTrapBlock(Succ))
-          return true;
-  return false;
+  return any_of(L.blocks(), [&](const BasicBlock *BB) {
+    return trapSuccessor(BB, L).has_value();
+  });
 }
 
 /// Versions L when some of its trap branches are provable. Returns whether
