@@ -96,9 +96,9 @@ INSTANTIATE_TEST_SUITE_P(Modes, BoundsCheckVersioning,
                          testing::Values(MemoryMode::Guard, MemoryMode::BoundsChecked),
                          modeName);
 
-/// Per loop of function `Index` (from the label a backward jump targets to
-/// that jump): whether one of its conditional jumps goes to a trap block,
-/// a block that calls a builtin (the trap) and does not return.
+/// Per loop of function `Index` (codegen_test_util.h's loopsOf): whether
+/// one of its conditional jumps goes to a trap block, a block that calls a
+/// builtin (the trap) and does not return.
 std::vector<bool> loopsWithChecks(const std::string &Asm, unsigned Index) {
   std::vector<std::string> Body = functionLines(Asm, Index);
   std::set<std::string> TrapLabels;
@@ -116,21 +116,14 @@ std::vector<bool> loopsWithChecks(const std::string &Asm, unsigned Index) {
   }
   std::vector<bool> Loops;
   static const std::regex Jump(R"(^\s+(j\w+)\s+(\.LBB\w+))");
-  for (size_t J = 0; J < Body.size(); ++J) {
-    std::smatch M;
-    if (!std::regex_search(Body[J], M, Jump))
-      continue;
-    for (size_t L = 0; L < J; ++L) {
-      if (Body[L] != M[2].str() + ":")
-        continue;
-      bool Checks = false;
-      for (size_t K = L + 1; K < J; ++K) {
-        std::smatch T;
-        Checks |= std::regex_search(Body[K], T, Jump) && T[1] != "jmp" &&
-                  TrapLabels.count(T[2]);
-      }
-      Loops.push_back(Checks);
+  for (const std::vector<std::string> &Loop : loopsOf(Asm, Index)) {
+    bool Checks = false;
+    for (const std::string &Line : Loop) {
+      std::smatch T;
+      Checks |= std::regex_search(Line, T, Jump) && T[1] != "jmp" &&
+                TrapLabels.count(T[2]);
     }
+    Loops.push_back(Checks);
   }
   return Loops;
 }

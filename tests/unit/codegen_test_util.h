@@ -71,20 +71,32 @@ inline std::vector<std::string> functionLines(const std::string &Asm, unsigned I
   return Out;
 }
 
-/// The lines of the first loop in function `Index`: from the label that the
-/// first backward jump targets to that jump; empty when there is no loop.
-inline std::vector<std::string> firstLoopOf(const std::string &Asm, unsigned Index) {
+/// The loops of function `Index`, in the order of their backward jumps:
+/// each from the line after the label a backward jump targets through that
+/// jump.
+inline std::vector<std::vector<std::string>> loopsOf(const std::string &Asm,
+                                                     unsigned Index) {
   std::vector<std::string> Body = functionLines(Asm, Index);
+  std::vector<std::vector<std::string>> Loops;
   static const std::regex Jump(R"(^\s+j\w+\s+(\.LBB\w+))");
   for (size_t J = 0; J < Body.size(); ++J) {
     std::smatch M;
     if (!std::regex_search(Body[J], M, Jump))
       continue;
     for (size_t L = 0; L < J; ++L)
-      if (Body[L].rfind(M[1].str() + ":", 0) == 0)
-        return {Body.begin() + L + 1, Body.begin() + J + 1};
+      if (Body[L].rfind(M[1].str() + ":", 0) == 0) {
+        Loops.emplace_back(Body.begin() + L + 1, Body.begin() + J + 1);
+        break;
+      }
   }
-  return {};
+  return Loops;
+}
+
+/// The lines of the first loop in function `Index` (see loopsOf); empty
+/// when there is no loop.
+inline std::vector<std::string> firstLoopOf(const std::string &Asm, unsigned Index) {
+  std::vector<std::vector<std::string>> Loops = loopsOf(Asm, Index);
+  return Loops.empty() ? std::vector<std::string>{} : Loops.front();
 }
 
 /// The instructions (mnemonics only) of function `Index`; directives,
