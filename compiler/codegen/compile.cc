@@ -2,6 +2,7 @@
 
 #include "compiler/codegen/compile.h"
 
+#include "compiler/codegen/address_no_wrap.h"
 #include "compiler/codegen/address_phis.h"
 #include "compiler/codegen/bounds_check_versioning.h"
 #include "compiler/codegen/dot_reduction.h"
@@ -69,10 +70,13 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
   // x86-64: loop-carried i32 addresses get 64-bit twins; see address_phis.h.
   bool IsX86_64 = TM.getTargetTriple().getArch() == llvm::Triple::x86_64;
   // After each early InstCombine, before the loop passes: indices that count
-  // up from a negative number become sext + offset; see signed_indices.h.
+  // up from a negative number become sext + offset (see signed_indices.h),
+  // and addresses that a successful access shows cannot wrap are computed
+  // in 64 bits (see address_no_wrap.h).
   PB.registerPeepholeEPCallback(
-      [](llvm::FunctionPassManager &FPM, llvm::OptimizationLevel) {
+      [Mode](llvm::FunctionPassManager &FPM, llvm::OptimizationLevel) {
         FPM.addPass(SignedIndexPass());
+        FPM.addPass(AddressNoWrapPass(Mode));
       });
   // Before the vectorizer and the unroller: loops that shift state along a
   // chain of variables ask to be unrolled by its length (see

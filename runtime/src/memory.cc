@@ -23,16 +23,16 @@ static uint8_t *mapAnon(size_t Bytes, int Prot) {
 Expected<std::shared_ptr<Memory>>
 Memory::create(uint32_t MinPages, std::optional<uint32_t> MaxPagesOpt,
                MemoryMode Mode) {
-  if (MinPages > MaxPages)
+  if (MinPages > abi::MaxMemoryPages)
     return Error::make(ErrorKind::Limit,
-                       formatString("memory size %u pages exceeds the maximum "
-                                    "of %u pages",
-                                    MinPages, MaxPages));
-  if (MaxPagesOpt && *MaxPagesOpt > MaxPages)
+                       formatString("memory size %u pages exceeds Kiln's "
+                                    "limit of %u pages (4 GiB - 64 KiB)",
+                                    MinPages, abi::MaxMemoryPages));
+  if (MaxPagesOpt && *MaxPagesOpt > SpecMaxPages)
     return Error::make(ErrorKind::Limit,
                        formatString("memory max %u pages exceeds the maximum "
                                     "of %u pages",
-                                    *MaxPagesOpt, MaxPages));
+                                    *MaxPagesOpt, SpecMaxPages));
   if (MaxPagesOpt && MinPages > *MaxPagesOpt)
     return Error::make(ErrorKind::Usage,
                        formatString("memory min %u pages exceeds its max %u",
@@ -46,7 +46,12 @@ Memory::create(uint32_t MinPages, std::optional<uint32_t> MaxPagesOpt,
 }
 
 Memory::~Memory() {
-  if (Base)
+  if (!Base)
+    return;
+  if (Mode == MemoryMode::Guard)
+    munmap(Base - abi::GuardBytesBelowBase,
+           size_t(abi::GuardBytesBelowBase) + Mapped);
+  else
     munmap(Base, Mapped);
 }
 
@@ -62,16 +67,20 @@ Error Memory::reserve(uint32_t MinPages) {
   if (Mode == MemoryMode::Guard) {
     // The whole index space plus the largest static offset: no access that
     // generated code can form leaves the reservation.
+    // And an unmapped margin below the base (abi::GuardBytesBelowBase).
     if constexpr (sizeof(size_t) >= 8) {
-      Base = mapAnon(size_t(abi::GuardReservationBytes), PROT_NONE);
-      if (!Base)
+      uint8_t *Start = mapAnon(size_t(abi::GuardBytesBelowBase +
+                                      abi::GuardReservationBytes),
+                               PROT_NONE);
+      if (!Start)
         return Error::make(ErrorKind::Limit,
                            "cannot reserve 8 GiB of address space for a "
                            "guard-mode memory");
+      Base = Start + abi::GuardBytesBelowBase;
       Mapped = size_t(abi::GuardReservationBytes);
     }
   } else {
-    uint64_t Want = Max ? uint64_t(*Max) * PageBytes : uint64_t(MaxPages) * PageBytes;
+    uint64_t Want = uint64_t(limitPages()) * PageBytes;
     Want = std::max<uint64_t>(Want, hostPageSize());
     // 64-bit hosts always try; 32-bit hosts only for a declared max that
     // leaves room for everything else in the address space.
@@ -118,7 +127,7 @@ bool Memory::commit(uint64_t NewSize) {
   if (NewSize > SIZE_MAX)
     return false;
   // Double to keep repeated small grows cheap, within the max.
-  uint64_t Limit = uint64_t(Max.value_or(MaxPages)) * PageBytes;
+  uint64_t Limit = uint64_t(limitPages()) * PageBytes;
   uint64_t Cap = std::min<uint64_t>(std::max<uint64_t>(NewSize, uint64_t(Mapped) * 2), Limit);
   Cap = std::max(Cap, NewSize);
   uint8_t *New = Cap <= SIZE_MAX ? mapAnon(size_t(Cap), PROT_READ | PROT_WRITE)
@@ -148,7 +157,7 @@ uint32_t Memory::grow(uint32_t DeltaPages) {
   std::lock_guard<std::mutex> Guard(Lock);
   uint32_t Old = pages();
   uint64_t New = uint64_t(Old) + DeltaPages;
-  if (New > Max.value_or(MaxPages))
+  if (New > limitPages())
     return ~uint32_t(0);
   if (DeltaPages == 0)
     return Old;

@@ -30,7 +30,9 @@ namespace kiln {
 class Memory {
 public:
   static constexpr uint64_t PageBytes = 65536;
-  static constexpr uint32_t MaxPages = 65536; // 4 GiB of 32-bit index space
+  /// The most a module may declare (4 GiB of 32-bit index space); Kiln
+  /// itself stops at abi::MaxMemoryPages, one page less.
+  static constexpr uint32_t SpecMaxPages = 65536;
 
   static Expected<std::shared_ptr<Memory>>
   create(uint32_t MinPages, std::optional<uint32_t> MaxPages, MemoryMode Mode);
@@ -43,9 +45,14 @@ public:
   uint64_t sizeBytes() const { return Size; }
   uint32_t pages() const { return uint32_t(Size / PageBytes); }
   std::optional<uint32_t> maxPages() const { return Max; }
+  /// What memory.grow may reach: the declared max, at most
+  /// abi::MaxMemoryPages.
+  uint32_t limitPages() const {
+    return Max && *Max < abi::MaxMemoryPages ? *Max : abi::MaxMemoryPages;
+  }
 
   /// memory.grow: the old size in pages, or ~0u when the new size would
-  /// exceed the max (declared, or 65536 pages) or cannot be allocated.
+  /// exceed limitPages() or cannot be allocated.
   /// Updates MemoryBase/MemorySize of every attached context.
   uint32_t grow(uint32_t DeltaPages);
 

@@ -124,6 +124,32 @@ TEST(RuntimeMemory, RefusesInconsistentLimits) {
   EXPECT_EQ(Big.takeError().kind(), ErrorKind::Limit);
 }
 
+// kiln::abi::MaxMemoryPages: the compiler's address_no_wrap.h relies on no memory
+// ever reaching 65536 pages, whatever the module declares.
+TEST(RuntimeMemory, StopsOnePageShortOf4GiB) {
+  Expected<std::shared_ptr<Memory>> Full =
+      createMemory(65536, std::nullopt, MemoryMode::BoundsChecked);
+  ASSERT_FALSE(Full);
+  EXPECT_EQ(Full.takeError().message(),
+            "memory size 65536 pages exceeds Kiln's limit of 65535 pages "
+            "(4 GiB - 64 KiB)");
+  // A declared max of 65536 is valid Wasm and instantiates; growing stops
+  // at 65535. Guard mode only: its reservation makes the pages free.
+  if (sizeof(void *) < 8)
+    return;
+  for (std::optional<uint32_t> Max :
+       {std::optional<uint32_t>(65536), std::optional<uint32_t>()}) {
+    std::shared_ptr<Memory> M = make(0, Max, MemoryMode::Guard);
+    ASSERT_TRUE(M);
+    EXPECT_EQ(M->limitPages(), kiln::abi::MaxMemoryPages);
+    EXPECT_EQ(M->grow(65536), ~uint32_t(0));
+    EXPECT_EQ(M->grow(65535), 0u);
+    EXPECT_EQ(M->pages(), 65535u);
+    EXPECT_EQ(M->grow(1), ~uint32_t(0));
+    EXPECT_EQ(M->grow(0), 65535u);
+  }
+}
+
 #if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv)
 TEST(RuntimeMemory, GuardModeBaseIsStableWithoutAMax) {
   std::shared_ptr<Memory> M = make(1, std::nullopt, MemoryMode::Guard);
@@ -143,6 +169,11 @@ TEST(RuntimeMemoryDeathTest, GuardModeAccessBeyondTheSizeFaults) {
   // fault. No Kiln activation is running, so the process dies.
   EXPECT_EXIT(B[Page] = 1, testing::KilledBySignal(SIGSEGV), "");
   EXPECT_EXIT(B[(uint64_t(4) << 30) + 4096] = 1,
+              testing::KilledBySignal(SIGSEGV), "");
+  // Below the base too: abi::GuardBytesBelowBase, where the compiler's
+  // rebased addresses land when Wasm's would have wrapped.
+  EXPECT_EXIT(B[-1] = 1, testing::KilledBySignal(SIGSEGV), "");
+  EXPECT_EXIT(B[-int64_t(kiln::abi::GuardBytesBelowBase)] = 1,
               testing::KilledBySignal(SIGSEGV), "");
   // Growing makes the next page accessible.
   EXPECT_EQ(M->grow(1), 1u);

@@ -86,6 +86,25 @@ constexpr uint32_t ValSlotBytes = 16;
 /// space plus 4 GiB for the largest static offset, so base + u32 index +
 /// u32 offset can never leave the reservation.
 constexpr uint64_t GuardReservationBytes = uint64_t(8) << 30;
+/// ... and keeps this much unmapped just below the base, where an address
+/// that the compiler rebased below an earlier access (address_no_wrap.h)
+/// lands when Wasm's would have wrapped past 4 GiB: both trap.
+constexpr uint64_t GuardBytesBelowBase = 65536;
+
+/// The most pages a Kiln linear memory ever holds: 65535, 64 KiB short of
+/// the 4 GiB a 32-bit index can reach. A module may declare up to 65536
+/// (the spec's limit), but memory.grow past 65535 fails, as the spec lets
+/// an implementation's grow fail, and a memory whose minimum is 65536 pages
+/// cannot be created. The compiler relies on it: an access at index i that
+/// did not trap proves i < 2^32 - 65536, so i + d cannot wrap for any
+/// 0 < d <= 65536 (compiler/codegen/address_no_wrap.h).
+constexpr uint32_t MaxMemoryPages = 65535;
+constexpr uint32_t NoWrapReachAfterAccess = 65536;
+static_assert(uint64_t(MaxMemoryPages) * 65536 + NoWrapReachAfterAccess <=
+                  uint64_t(1) << 32,
+              "an accessed index plus the reach must stay below 2^32");
+static_assert(GuardBytesBelowBase >= NoWrapReachAfterAccess,
+              "an index rebased below an access must land in the guard");
 
 /// Names of the symbols the compiler gives generated functions. The runtime
 /// never looks symbols up (the artifact's function table holds offsets); the

@@ -1,0 +1,279 @@
+//===- compiler/codegen/address_no_wrap.cc - Addresses that cannot wrap ---===//
+
+#include "compiler/codegen/address_no_wrap.h"
+
+#include "kiln/abi.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/ScalarEvolutionExpressions.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Operator.h"
+#include "llvm/IR/PatternMatch.h"
+#include "llvm/Transforms/Utils/ScalarEvolutionExpander.h"
+
+#include <optional>
+
+namespace kiln::codegen {
+namespace {
+
+using namespace llvm;
+using namespace llvm::PatternMatch;
+
+/// The i32 index b of a linear-memory access whose pointer is
+/// base + zext(b) + a constant >= 0, however GEPs and adds spell it, with
+/// base loaded from the VMContext's first field (memory 0's base). Null for
+/// anything else: table slots, globals, the stack.
+Value *accessedIndex(Instruction &I, const Argument *Vmctx,
+                     const DataLayout &DL) {
+  Value *Ptr = getLoadStorePointerOperand(&I);
+  if (!Ptr)
+    return nullptr;
+  Value *Index = nullptr;
+  APInt Offset(64, 0);
+  while (auto *G = dyn_cast<GEPOperator>(Ptr)) {
+    if (G->hasAllConstantIndices()) {
+      if (!G->accumulateConstantOffset(DL, Offset))
+        return nullptr;
+    } else {
+      if (Index || G->getNumIndices() != 1 ||
+          !G->getSourceElementType()->isIntegerTy(8))
+        return nullptr;
+      Value *Idx = G->getOperand(1);
+      Value *X;
+      const APInt *C;
+      while (match(Idx, m_AddLike(m_Value(X), m_APInt(C)))) {
+        Offset += C->sextOrTrunc(64);
+        Idx = X;
+      }
+      if (!match(Idx, m_ZExt(m_Value(X))) || !X->getType()->isIntegerTy(32))
+        return nullptr;
+      Index = X;
+    }
+    Ptr = G->getPointerOperand();
+  }
+  // A negative total could reach below the index: then a successful access
+  // would not bound the index itself.
+  if (!Index || Offset.isNegative())
+    return nullptr;
+  auto *Base = dyn_cast<LoadInst>(Ptr);
+  if (!Base || Base->getPointerOperand() != Vmctx)
+    return nullptr;
+  static_assert(abi::vmOffset(abi::VMField::MemoryBase, 8) == 0,
+                "memory 0's base is the VMContext's first field");
+  return Index;
+}
+
+/// How far past an accessed index an address may reach without wrapping.
+constexpr uint64_t Reach = abi::NoWrapReachAfterAccess;
+
+class Rewriter {
+public:
+  Rewriter(Function &F, DominatorTree &DT, bool GuardBelowBase)
+      : DT(DT), Vmctx(F.getArg(0)), GuardBelowBase(GuardBelowBase) {
+    const DataLayout &DL = F.getDataLayout();
+    for (BasicBlock &BB : F)
+      for (Instruction &I : BB) {
+        if (Value *B = accessedIndex(I, Vmctx, DL))
+          AccessesAt[B].push_back(&I);
+        else if (auto *Z = dyn_cast<ZExtInst>(&I);
+                 Z && Z->getSrcTy()->isIntegerTy(32) &&
+                 Z->getDestTy()->isIntegerTy(64))
+          Extends.push_back(Z);
+      }
+  }
+
+  bool run(Function &F, FunctionAnalysisManager &FAM) {
+    if (AccessesAt.empty())
+      return false;
+    bool Changed = markSteps();
+    for (ZExtInst *Z : Extends)
+      Changed |= rebase(*Z);
+    return widenRecurrences(F, FAM) || Changed;
+  }
+
+private:
+  DominatorTree &DT;
+  const Argument *Vmctx;
+  const bool GuardBelowBase;
+  DenseMap<Value *, SmallVector<Instruction *, 2>> AccessesAt;
+  SmallVector<ZExtInst *, 32> Extends;
+
+  /// Whether zext(b - e) may become zext(b) - e, 0 < e <= Reach. When b - e
+  /// wraps (b < e), Wasm's address is at least 2^32 - e, past any Kiln
+  /// memory, so the access must trap. The rebased address is base + b - e,
+  /// in the unmapped abi::GuardBytesBelowBase under the base, and faults,
+  /// but only if the access starts there: a displacement would carry it
+  /// back into the memory. So: guard mode, and every use of Z addresses a
+  /// load or store at base + Z exactly.
+  bool belowBaseFaults(ZExtInst &Z) const {
+    if (!GuardBelowBase)
+      return false;
+    for (User *U : Z.users()) {
+      auto *G = dyn_cast<GetElementPtrInst>(U);
+      if (!G || G->getNumIndices() != 1 || G->getOperand(1) != &Z ||
+          !G->getSourceElementType()->isIntegerTy(8))
+        return false;
+      auto *Base = dyn_cast<LoadInst>(G->getPointerOperand());
+      if (!Base || Base->getPointerOperand() != Vmctx)
+        return false;
+      for (User *GU : G->users())
+        if (getLoadStorePointerOperand(GU) != G)
+          return false;
+    }
+    return true;
+  }
+
+  /// Whether an access at index B runs before At on every path to it.
+  bool accessedBefore(Value *B, const Instruction *At) const {
+    auto It = AccessesAt.find(B);
+    if (It == AccessesAt.end())
+      return false;
+    for (Instruction *A : It->second)
+      if (A != At && DT.dominates(A, At))
+        return true;
+    return false;
+  }
+
+  /// `add i32 b, d` after an access at b, 0 < d <= Reach: nuw.
+  bool markSteps() {
+    bool Changed = false;
+    for (auto &[B, Accesses] : AccessesAt)
+      for (User *U : B->users()) {
+        auto *Add = dyn_cast<BinaryOperator>(U);
+        const APInt *D;
+        if (!Add || Add->getOpcode() != Instruction::Add ||
+            Add->hasNoUnsignedWrap() || Add->getOperand(0) != B ||
+            !match(Add->getOperand(1), m_APInt(D)) || D->isZero() ||
+            D->getZExtValue() > Reach || !accessedBefore(B, Add))
+          continue;
+        Add->setHasNoUnsignedWrap(true);
+        Changed = true;
+      }
+    return Changed;
+  }
+
+  /// zext(x + c2) after an access at x + c1 (or at x), 0 < |c2 - c1| <=
+  /// Reach: zext(x + c1) + (c2 - c1), computed in 64 bits. A distance below
+  /// zero only in guard mode and only for plain accesses (see
+  /// belowBaseFaults).
+  bool rebase(ZExtInst &Z) {
+    Value *A = Z.getOperand(0), *X;
+    const APInt *C2;
+    if (!match(A, m_AddLike(m_Value(X), m_APInt(C2))))
+      return false;
+    std::optional<bool> NegativeOk;
+    // c2 - c1 as a signed 32-bit distance.
+    auto InReach = [&](const APInt &C1, int64_t &D) {
+      D = (*C2 - C1).getSExtValue();
+      if (D == 0 || D > int64_t(Reach) || D < -int64_t(Reach))
+        return false;
+      if (D > 0)
+        return true;
+      if (!NegativeOk)
+        NegativeOk = belowBaseFaults(Z);
+      return *NegativeOk;
+    };
+    Value *Anchor = nullptr;
+    int64_t D = 0;
+    if (InReach(APInt(32, 0), D) && accessedBefore(X, &Z))
+      Anchor = X;
+    for (User *U : X->users()) {
+      const APInt *C1;
+      if (Anchor)
+        break;
+      if (U != A && match(U, m_AddLike(m_Specific(X), m_APInt(C1))) &&
+          InReach(*C1, D) && accessedBefore(U, &Z))
+        Anchor = U;
+    }
+    if (!Anchor)
+      return false;
+    IRBuilder<> B(&Z);
+    // Below the anchor the sum may be negative: no nuw then.
+    Value *Wide = B.CreateAdd(B.CreateZExt(Anchor, B.getInt64Ty()),
+                              B.getInt64(uint64_t(D)), Z.getName() + ".nowrap",
+                              /*HasNUW=*/D > 0, /*HasNSW=*/true);
+    Z.replaceAllUsesWith(Wide);
+    Z.eraseFromParent();
+    return true;
+  }
+
+  /// zext(b) where b = {S,+,s} in loop L, 0 < |s| <= Reach, and an access
+  /// at b runs in every iteration that reaches L's latch: then iteration k
+  /// runs only if b_0 .. b_(k-1) were accessed, so none of those steps
+  /// wrapped and zext(b_k) = zext(S) + k*s, a 64-bit recurrence that
+  /// IndVarSimplify and LSR can use directly. A falling recurrence only
+  /// where belowBaseFaults: once it would wrap, its next access faults
+  /// below the base.
+  bool widenRecurrences(Function &F, FunctionAnalysisManager &FAM) {
+    auto &LI = FAM.getResult<LoopAnalysis>(F);
+    if (LI.empty())
+      return false;
+    SmallVector<std::pair<ZExtInst *, Value *>, 16> Candidates;
+    for (auto &[B, Accesses] : AccessesAt)
+      for (User *U : B->users())
+        if (auto *Z = dyn_cast<ZExtInst>(U);
+            Z && Z->getDestTy()->isIntegerTy(64) && LI.getLoopFor(Z->getParent()))
+          Candidates.push_back({Z, B});
+    if (Candidates.empty())
+      return false;
+    auto &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
+    SCEVExpander Expander(SE, F.getDataLayout(), "kiln.addr");
+    Type *I64 = Type::getInt64Ty(F.getContext());
+    bool Changed = false;
+    for (auto [Z, B] : Candidates) {
+      Loop *L = LI.getLoopFor(Z->getParent());
+      auto *AR = dyn_cast<SCEVAddRecExpr>(SE.getSCEV(B));
+      // The loop's own pointer (a header phi) is markSteps' business: a
+      // second, 64-bit copy of it would only add a register.
+      if (isa<PHINode>(B) && cast<PHINode>(B)->getParent() == L->getHeader())
+        continue;
+      if (!AR || AR->getLoop() != L || !AR->isAffine() ||
+          !L->getLoopPreheader() || !L->getLoopLatch())
+        continue;
+      auto *Step = dyn_cast<SCEVConstant>(AR->getStepRecurrence(SE));
+      if (!Step)
+        continue;
+      int64_t S = Step->getAPInt().getSExtValue();
+      if (S == 0 || S > int64_t(Reach) || S < -int64_t(Reach) ||
+          (S < 0 && !belowBaseFaults(*Z)))
+        continue;
+      if (!accessedBefore(B, L->getLoopLatch()->getTerminator()))
+        continue;
+      const SCEV *Wide = SE.getAddRecExpr(
+          SE.getZeroExtendExpr(AR->getStart(), I64), SE.getConstant(I64, S),
+          L, S > 0 ? SCEV::FlagNUW : SCEV::FlagAnyWrap);
+      if (!Expander.isSafeToExpandAt(Wide, Z))
+        continue;
+      Value *V = Expander.expandCodeFor(Wide, I64, Z->getIterator());
+      SE.forgetValue(Z);
+      Z->replaceAllUsesWith(V);
+      Z->eraseFromParent();
+      Changed = true;
+    }
+    return Changed;
+  }
+};
+
+} // namespace
+
+PreservedAnalyses AddressNoWrapPass::run(Function &F,
+                                         FunctionAnalysisManager &FAM) {
+  // Only Wasm functions: their first argument is the VMContext.
+  if (!F.getName().starts_with(abi::FuncSymbolPrefix) || F.arg_empty() ||
+      !F.getArg(0)->getType()->isPointerTy())
+    return PreservedAnalyses::all();
+  if (!Rewriter(F, FAM.getResult<DominatorTreeAnalysis>(F),
+                Mode == MemoryMode::Guard)
+           .run(F, FAM))
+    return PreservedAnalyses::all();
+  PreservedAnalyses PA;
+  PA.preserveSet<CFGAnalyses>();
+  return PA;
+}
+
+} // namespace kiln::codegen
