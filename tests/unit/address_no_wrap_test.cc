@@ -28,7 +28,9 @@ enum Func : unsigned {
   PairAbove,
   Unproven,
   NotDominating,
-  Scan
+  Scan,
+  ScanUp,
+  ScanDown
 };
 
 std::string text(const std::string &Asm, unsigned F) {
@@ -92,6 +94,23 @@ TEST(AddressNoWrap, ScanPointerSteps64Bit) {
   ASSERT_FALSE(Loop.empty()) << text(Asm, Scan);
   EXPECT_TRUE(has(T, R"((leaq\s+4\(%\w+\)|addq\s+\$4,))")) << T;
   EXPECT_FALSE(has(T, R"(movl\s+%e\w+,\s*%e\w+|movl\s+%r\w+d,\s*%r\w+d)")) << T;
+}
+
+TEST(AddressNoWrap, IndexedScansStep64Bit) {
+  // A[i] with i the loop's counter: the address 4096 + 4*i becomes a 64-bit
+  // recurrence of its own, rising and (guard mode) falling.
+  std::string Asm = compileToX86Asm("address_no_wrap", "x86-64-v2");
+  for (auto [F, Step] : {std::pair<unsigned, const char *>{ScanUp, "4"},
+                         {ScanDown, "-4"}}) {
+    std::string T;
+    for (const std::string &L : firstLoopOf(Asm, F))
+      T += L + "\n";
+    ASSERT_FALSE(T.empty()) << text(Asm, F);
+    std::string Stepped = std::string(R"((leaq\s+)") + Step +
+                          R"(\(%\w+\)|addq\s+\$)" + Step + ",)";
+    EXPECT_TRUE(has(T, Stepped.c_str())) << "function " << F << "\n" << T;
+    EXPECT_FALSE(has(T, R"(lea[lq]\s+4096\()")) << "function " << F << "\n" << T;
+  }
 }
 
 class AddressNoWrapResult : public testing::TestWithParam<MemoryMode> {
@@ -180,6 +199,26 @@ TEST_P(AddressNoWrapResult, ScanStopsAtTheValueOrTrapsAtTheEnd) {
   EXPECT_EQ(call("scan", {Value::i32(MemBytes - 64), Value::i32(-1)}),
             std::nullopt);
   EXPECT_EQ(call("scan", {Value::i32(-16), Value::i32(-1)}),
+            std::nullopt);
+}
+
+TEST_P(AddressNoWrapResult, IndexedScansTrapWhereWasmWraps) {
+  // The i32 at address a holds a; the one at 0 holds 5.
+  for (uint32_t K = 0; K < MemBytes; K += 4) {
+    uint32_t V = K ? K : 5;
+    std::memcpy(Bytes + K, &V, 4);
+  }
+  EXPECT_EQ(call("scan_up", {Value::i32(0), Value::i32(8192)}), 1024u);
+  // i = -1024 addresses 0: in Wasm, 4096 + 4*i wraps there.
+  EXPECT_EQ(call("scan_up", {Value::i32(-1024), Value::i32(0)}), uint32_t(-1024));
+  EXPECT_EQ(call("scan_up", {Value::i32(-1025), Value::i32(0)}), std::nullopt);
+  EXPECT_EQ(call("scan_up", {Value::i32(0), Value::i32(-1)}), std::nullopt);
+  EXPECT_EQ(call("scan_down", {Value::i32(1024), Value::i32(4096)}), 0u);
+  // j = -1023 addresses 4, which holds 4.
+  EXPECT_EQ(call("scan_down", {Value::i32(10), Value::i32(4)}), uint32_t(-1023));
+  // Nothing at or below 3: past address 0 the walk wraps to 0xfffffffc.
+  EXPECT_EQ(call("scan_down", {Value::i32(10), Value::i32(3)}), std::nullopt);
+  EXPECT_EQ(call("scan_down", {Value::i32(MemBytes / 4), Value::i32(0)}),
             std::nullopt);
 }
 

@@ -59,4 +59,27 @@
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $next)))
     (local.get $p))
+
+  ;; A quicksort partition's scans, `while (A[i] < v) ++i` and
+  ;; `while (A[j] > v) --j`, with A at 4096: the address is 4096 + 4*i, a
+  ;; recurrence of the index rather than a pointer of its own. Return where
+  ;; they stopped.
+  (func (export "scan_up") (param $i i32) (param $v i32) (result i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (i32.load (i32.add (i32.shl (local.get $i) (i32.const 2))
+                                                  (i32.const 4096)))
+                               (local.get $v)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $i))
+  (func (export "scan_down") (param $j i32) (param $v i32) (result i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_u (i32.load (i32.add (i32.shl (local.get $j) (i32.const 2))
+                                                  (i32.const 4096)))
+                               (local.get $v)))
+        (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+        (br $next)))
+    (local.get $j))
 )
