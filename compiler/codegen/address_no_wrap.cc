@@ -2,6 +2,8 @@
 
 #include "compiler/codegen/address_no_wrap.h"
 
+#include "compiler/codegen/trap_branches.h"
+
 #include "kiln/abi.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -202,6 +204,34 @@ private:
     return true;
   }
 
+  /// Whether some exit of L compares a recurrence of L with a value fixed
+  /// in L: a trip count, whether or not scalar evolution can compute it yet
+  /// (this runs before the loops are rotated).
+  static bool hasCountedExit(Loop &L, ScalarEvolution &SE) {
+    SmallVector<BasicBlock *, 4> Exiting;
+    L.getExitingBlocks(Exiting);
+    for (BasicBlock *BB : Exiting) {
+      // A bounds check is no trip count: it compares an address.
+      if (trapSuccessor(BB, L))
+        continue;
+      auto *Br = dyn_cast<BranchInst>(BB->getTerminator());
+      auto *Cmp = Br && Br->isConditional()
+                      ? dyn_cast<ICmpInst>(Br->getCondition())
+                      : nullptr;
+      if (!Cmp)
+        continue;
+      const SCEV *Lhs = SE.getSCEV(Cmp->getOperand(0));
+      const SCEV *Rhs = SE.getSCEV(Cmp->getOperand(1));
+      auto Counts = [&](const SCEV *Var, const SCEV *Fixed) {
+        auto *AR = dyn_cast<SCEVAddRecExpr>(Var);
+        return AR && AR->getLoop() == &L && SE.isLoopInvariant(Fixed, &L);
+      };
+      if (Counts(Lhs, Rhs) || Counts(Rhs, Lhs))
+        return true;
+    }
+    return false;
+  }
+
   /// zext(b) where b = {S,+,s} in loop L, 0 < |s| <= Reach, and an access
   /// at b runs in every iteration that reaches L's latch: then iteration k
   /// runs only if b_0 .. b_(k-1) were accessed, so none of those steps
@@ -243,6 +273,12 @@ private:
           (S < 0 && !belowBaseFaults(*Z)))
         continue;
       if (!accessedBefore(B, L->getLoopLatch()->getTerminator()))
+        continue;
+      // A counted loop is the vectorizer's and BoundsCheckVersioningPass's:
+      // both read its i32 addresses better than a second recurrence (a
+      // 96x96 matmul's unchecked copy stops vectorizing with one). Scans
+      // that stop on what they read are what this is for.
+      if (hasCountedExit(*L, SE))
         continue;
       const SCEV *Wide = SE.getAddRecExpr(
           SE.getZeroExtendExpr(AR->getStart(), I64), SE.getConstant(I64, S),

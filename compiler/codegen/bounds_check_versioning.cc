@@ -10,6 +10,8 @@
 
 #include "compiler/codegen/bounds_check_versioning.h"
 
+#include "compiler/codegen/trap_branches.h"
+
 #include "compiler/codegen/loop_size.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -63,24 +65,6 @@ struct TrapBranch {
   unsigned TrapSuccessor;
   SmallVector<TrapCompare, 2> Compares;
 };
-
-bool isTrapBlock(const BasicBlock *BB) {
-  return isa<UnreachableInst>(BB->getTerminator());
-}
-
-/// The successor index through which `BB`'s conditional branch leaves L
-/// for a trap block, or none (no such branch, or both ways trap).
-std::optional<unsigned> trapSuccessor(const BasicBlock *BB, const Loop &L) {
-  auto *Br = dyn_cast<BranchInst>(BB->getTerminator());
-  if (!Br || !Br->isConditional())
-    return std::nullopt;
-  auto Traps = [&](unsigned I) {
-    return !L.contains(Br->getSuccessor(I)) && isTrapBlock(Br->getSuccessor(I));
-  };
-  if (Traps(0) == Traps(1))
-    return std::nullopt;
-  return Traps(0) ? 0u : 1u;
-}
 
 /// Splits a branch condition into the compares it is the disjunction of
 /// (SimplifyCFG folds neighbouring checks that share a trap block into
