@@ -155,6 +155,14 @@ usage)
   expect_rc 1 $? "missing preopen directory"
   grep -q "cannot pre-open directory" "$T/err" || fail "message: $(cat "$T/err")"
   "$KILN" run --argv0 myname "$G/exit_code.kiln" 9; expect_rc 9 $? "--argv0"
+  # wasmtime's spelling: a long option's value after '=' too.
+  "$KILN" run --argv0=myname --env=K=v --dir="$T" "$G/exit_code.kiln" 8
+  expect_rc 8 $? "--argv0=, --env=, --dir="
+  "$KILN" run --dir="$T/nope" "$G/exit_code.kiln" 2> /dev/null
+  expect_rc 1 $? "--dir= of a missing directory"
+  "$KILN" run --dir= "$G/exit_code.kiln" > /dev/null 2>&1; expect_rc 2 $? "--dir= without value"
+  "$KILN" run --bounds-checks=yes "$G/exit_code.kiln" > /dev/null 2>&1
+  expect_rc 2 $? "--bounds-checks= takes no value"
   ;;
 *)
   fail "unknown case $CASE"

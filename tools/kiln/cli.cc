@@ -31,6 +31,39 @@ bool isHelpFlag(const std::string &Arg) {
   return Arg == "-h" || Arg == "--help";
 }
 
+std::vector<std::string>
+splitOptionValues(const std::vector<std::string> &Args,
+                  std::initializer_list<std::string_view> ValueFlags,
+                  bool StopAtPositional) {
+  auto TakesValue = [&](std::string_view Flag) {
+    for (std::string_view F : ValueFlags)
+      if (F == Flag)
+        return true;
+    return false;
+  };
+  std::vector<std::string> Out;
+  for (size_t I = 0; I < Args.size(); ++I) {
+    const std::string &A = Args[I];
+    size_t Eq = A.find('=');
+    if (A.rfind("--", 0) == 0 && Eq != std::string::npos &&
+        TakesValue(std::string_view(A).substr(0, Eq))) {
+      Out.push_back(A.substr(0, Eq));
+      Out.push_back(A.substr(Eq + 1));
+      continue;
+    }
+    Out.push_back(A);
+    if (TakesValue(A) && I + 1 < Args.size()) {
+      Out.push_back(Args[++I]); // the value, whatever it looks like
+      continue;
+    }
+    if (StopAtPositional && (A.empty() || A[0] != '-')) {
+      Out.insert(Out.end(), Args.begin() + I + 1, Args.end());
+      break;
+    }
+  }
+  return Out;
+}
+
 int usageError(const char *Cmd, const std::string &Msg) {
   std::fprintf(stderr, "kiln %s: error: %s\n(run 'kiln %s --help' for usage)\n",
                Cmd, Msg.c_str(), Cmd);

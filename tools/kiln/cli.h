@@ -5,7 +5,9 @@
 #include "kiln/error.h"
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kiln::cli {
@@ -27,6 +29,18 @@ struct Subcommand {
 Expected<std::vector<uint8_t>> readFile(const std::string &Path);
 
 bool isHelpFlag(const std::string &Arg);
+
+/// Long options take their value either way, as wasmtime's do:
+/// "--dir /data" or "--dir=/data". Returns Args with the second form of the
+/// flags in ValueFlags split into the first, so a command parses one form.
+/// With StopAtPositional, nothing after the first argument that is neither
+/// an option nor a flag's value is touched (`kiln run FILE ARGS...`: those
+/// are the guest's). "--flag=value" for any other flag is left whole, so
+/// the command reports it as an unknown option.
+std::vector<std::string>
+splitOptionValues(const std::vector<std::string> &Args,
+                  std::initializer_list<std::string_view> ValueFlags,
+                  bool StopAtPositional);
 
 /// Prints "kiln <cmd>: error: <msg>" to stderr and returns ExitUsage, with a
 /// hint to run --help.

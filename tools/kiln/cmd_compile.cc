@@ -57,7 +57,10 @@ static bool writeFile(const std::string &Path, const std::vector<uint8_t> &B) {
   return std::fclose(F) == 0 && Ok;
 }
 
-int compileMain(const std::vector<std::string> &Args) {
+int compileMain(const std::vector<std::string> &RawArgs) {
+  const std::vector<std::string> Args = splitOptionValues(
+      RawArgs, {"--output", "--target", "--cpu", "--features", "--emit-asm"},
+      /*StopAtPositional=*/false);
   codegen::CompileOptions Opts;
   std::string Input, Output, AsmPath;
   auto Value = [&](size_t &I, const char *Flag, std::string &Out) {

@@ -269,7 +269,11 @@ static bool hasFuncExport(const Instance &I, const char *Name) {
 
 int runMain(const std::vector<std::string> &Args) {
   RunOptions O;
-  if (int Code = parseRunArgs(Args, O); Code >= 0)
+  if (int Code = parseRunArgs(
+          splitOptionValues(Args, {"--invoke", "--dir", "--env", "--argv0"},
+                            /*StopAtPositional=*/true),
+          O);
+      Code >= 0)
     return Code;
   // A guest writing to a closed pipe gets EPIPE, not the host a SIGPIPE.
   ::signal(SIGPIPE, SIG_IGN);

@@ -113,7 +113,10 @@ static int prepareScripts(const std::vector<std::string> &Files,
 }
 #endif
 
-int wastMain(const std::vector<std::string> &Args) {
+int wastMain(const std::vector<std::string> &RawArgs) {
+  const std::vector<std::string> Args = splitOptionValues(
+      RawArgs, {"--target", "--cpu", "--features", "--emit-dir"},
+      /*StopAtPositional=*/false);
   wast::RunOptions Opts;
   std::vector<std::string> Files;
 #ifdef KILN_WITH_COMPILER
