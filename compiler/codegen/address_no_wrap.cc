@@ -70,6 +70,48 @@ Value *accessedIndex(Instruction &I, const Argument *Vmctx,
   return Index;
 }
 
+/// Whether V is memory 0's current size, loaded from the VMContext.
+bool isMemorySize(const Value *V, const Argument *Vmctx) {
+  auto *L = dyn_cast<LoadInst>(V);
+  auto *G = L ? dyn_cast<GEPOperator>(L->getPointerOperand()) : nullptr;
+  auto *Off = G && G->getNumIndices() == 1 && G->getPointerOperand() == Vmctx
+                  ? dyn_cast<ConstantInt>(G->getOperand(1))
+                  : nullptr;
+  return Off && G->getSourceElementType()->isIntegerTy(8) &&
+         Off->getZExtValue() == abi::vmOffset(abi::VMField::MemorySize, 8);
+}
+
+/// The i32 index b that a bounds check, true, bounds by the memory's size:
+/// `zext(b) + k <= size` for a constant k >= 1, however it is spelled.
+Value *checkedIndex(Value *Cond, bool Holds, const Argument *Vmctx) {
+  auto *Cmp = dyn_cast<ICmpInst>(Cond);
+  if (!Cmp)
+    return nullptr;
+  // As "End <= Size" when Holds, or "End > Size" when it does not.
+  ICmpInst::Predicate P = Holds ? Cmp->getPredicate()
+                                : Cmp->getInversePredicate();
+  Value *End = Cmp->getOperand(0), *Size = Cmp->getOperand(1);
+  if (P == ICmpInst::ICMP_UGE) {
+    std::swap(End, Size);
+    P = ICmpInst::ICMP_ULE;
+  }
+  if (P != ICmpInst::ICMP_ULE || !isMemorySize(Size, Vmctx))
+    return nullptr;
+  // k >= 1 (the access's size is in it): then b < size, not just b <= size.
+  Value *X;
+  const APInt *K;
+  uint64_t Reach = 0;
+  while (match(End, m_AddLike(m_Value(X), m_APInt(K))) && !K->isNegative() &&
+         K->getActiveBits() <= 32) {
+    Reach += K->getZExtValue();
+    End = X;
+  }
+  if (Reach == 0 || !match(End, m_ZExt(m_Value(X))) ||
+      !X->getType()->isIntegerTy(32))
+    return nullptr;
+  return X;
+}
+
 /// How far past an accessed index an address may reach without wrapping.
 constexpr uint64_t Reach = abi::NoWrapReachAfterAccess;
 
@@ -78,7 +120,8 @@ public:
   Rewriter(Function &F, DominatorTree &DT, bool GuardBelowBase)
       : DT(DT), Vmctx(F.getArg(0)), GuardBelowBase(GuardBelowBase) {
     const DataLayout &DL = F.getDataLayout();
-    for (BasicBlock &BB : F)
+    for (BasicBlock &BB : F) {
+      recordCheck(BB);
       for (Instruction &I : BB) {
         if (Value *B = accessedIndex(I, Vmctx, DL))
           AccessesAt[B].push_back(&I);
@@ -87,6 +130,7 @@ public:
                  Z->getDestTy()->isIntegerTy(64))
           Extends.push_back(Z);
       }
+    }
   }
 
   bool run(Function &F, FunctionAnalysisManager &FAM) {
@@ -104,6 +148,35 @@ private:
   const bool GuardBelowBase;
   DenseMap<Value *, SmallVector<Instruction *, 2>> AccessesAt;
   SmallVector<ZExtInst *, 32> Extends;
+
+  /// A bounds check (bounds-checked mode) proves what the access after it
+  /// would: past `br (zext(b) + k > size), trap, cont`, b < size. Recorded
+  /// as an access at cont's first instruction when cont is reached only
+  /// from the check.
+  void recordCheck(BasicBlock &BB) {
+    auto *Br = dyn_cast<BranchInst>(BB.getTerminator());
+    if (!Br || !Br->isConditional() ||
+        isTrapBlock(Br->getSuccessor(0)) == isTrapBlock(Br->getSuccessor(1)))
+      return;
+    bool TrapsWhenTrue = isTrapBlock(Br->getSuccessor(0));
+    BasicBlock *Cont = Br->getSuccessor(TrapsWhenTrue ? 1 : 0);
+    if (Cont->getSinglePredecessor() != &BB)
+      return;
+    // SimplifyCFG folds neighbouring checks into one branch: `or` of the
+    // trap conditions (each false past it), `and` of the pass conditions.
+    SmallVector<Value *, 4> Work{Br->getCondition()};
+    while (!Work.empty()) {
+      Value *C = Work.pop_back_val();
+      Value *L, *R;
+      if (TrapsWhenTrue ? match(C, m_LogicalOr(m_Value(L), m_Value(R)))
+                        : match(C, m_LogicalAnd(m_Value(L), m_Value(R)))) {
+        Work.push_back(L);
+        Work.push_back(R);
+      } else if (Value *B = checkedIndex(C, /*Holds=*/!TrapsWhenTrue, Vmctx)) {
+        AccessesAt[B].push_back(&*Cont->getFirstInsertionPt());
+      }
+    }
+  }
 
   /// Whether zext(b - e) may become zext(b) - e, 0 < e <= Reach. When b - e
   /// wraps (b < e), Wasm's address is at least 2^32 - e, past any Kiln

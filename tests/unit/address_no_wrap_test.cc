@@ -72,7 +72,7 @@ TEST(AddressNoWrap, UnprovenAddressesKeepTheir32BitSum) {
   }
 }
 
-TEST(AddressNoWrap, BoundsCheckedModeNeverRebasesBelow) {
+TEST(AddressNoWrap, BoundsCheckedModeRebasesOnlyUpward) {
   std::string Asm = compileToX86Asm("address_no_wrap", "x86-64-v2",
                                     MemoryMode::BoundsChecked);
   // The explicit check of an address rebased below zero would wrap in 64
@@ -81,6 +81,10 @@ TEST(AddressNoWrap, BoundsCheckedModeNeverRebasesBelow) {
     std::string T = text(Asm, F);
     EXPECT_FALSE(has(T, R"(-\d+\(%\w+,%\w+\))")) << "function " << F << "\n" << T;
   }
+  // Upward, the first check is the proof (its load comes after the second
+  // check): one register, a displacement.
+  std::string T = text(Asm, PairAbove);
+  EXPECT_TRUE(has(T, R"(movl\s+4\(%\w+,%\w+\))")) << T;
 }
 
 TEST(AddressNoWrap, ScanPointerSteps64Bit) {
