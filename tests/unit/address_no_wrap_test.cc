@@ -34,10 +34,7 @@ enum Func : unsigned {
 };
 
 std::string text(const std::string &Asm, unsigned F) {
-  std::string T;
-  for (const std::string &L : functionLines(Asm, F))
-    T += L + "\n";
-  return T;
+  return joinLines(functionLines(Asm, F));
 }
 
 bool has(const std::string &Text, const char *Pattern) {
@@ -92,9 +89,7 @@ TEST(AddressNoWrap, ScanPointerSteps64Bit) {
   // `while (*p < v) ++p`: the store-free scan's pointer is widened, so the
   // loop steps a 64-bit register and needs no 32-bit copy to address.
   std::vector<std::string> Loop = firstLoopOf(Asm, Scan);
-  std::string T;
-  for (const std::string &L : Loop)
-    T += L + "\n";
+  std::string T = joinLines(Loop);
   ASSERT_FALSE(Loop.empty()) << text(Asm, Scan);
   EXPECT_TRUE(has(T, R"((leaq\s+4\(%\w+\)|addq\s+\$4,))")) << T;
   EXPECT_FALSE(has(T, R"(movl\s+%e\w+,\s*%e\w+|movl\s+%r\w+d,\s*%r\w+d)")) << T;
@@ -106,9 +101,7 @@ TEST(AddressNoWrap, IndexedScansStep64Bit) {
   std::string Asm = compileToX86Asm("address_no_wrap", "x86-64-v2");
   for (auto [F, Step] : {std::pair<unsigned, const char *>{ScanUp, "4"},
                          {ScanDown, "-4"}}) {
-    std::string T;
-    for (const std::string &L : firstLoopOf(Asm, F))
-      T += L + "\n";
+    std::string T = joinLines(firstLoopOf(Asm, F));
     ASSERT_FALSE(T.empty()) << text(Asm, F);
     std::string Stepped = std::string(R"((leaq\s+)") + Step +
                           R"(\(%\w+\)|addq\s+\$)" + Step + ",)";
@@ -122,9 +115,9 @@ protected:
   void SetUp() override {
     I = instantiateTestModule("address_no_wrap", GetParam());
     ASSERT_TRUE(I);
-    std::optional<Extern> Mem = I->exportOf("memory");
-    ASSERT_TRUE(Mem && Mem->M);
-    Bytes = memoryData(*Mem->M);
+    std::shared_ptr<Memory> Mem = exportedMemory(*I);
+    ASSERT_TRUE(Mem);
+    Bytes = memoryData(*Mem);
     // A recognisable pattern: byte k holds k * 7 + 3.
     for (uint32_t K = 0; K < MemBytes; ++K)
       Bytes[K] = uint8_t(K * 7 + 3);

@@ -24,9 +24,7 @@ TEST(AddressPhis, ByteLoopHasNoZeroExtendingCopy) {
   std::string Asm = compileToX86Asm("address_loops", "x86-64-v2");
   std::vector<std::string> Loop = firstLoopOf(Asm, 0);
   ASSERT_FALSE(Loop.empty()) << "no loop found in function 0:\n" << Asm;
-  std::string Text;
-  for (const std::string &L : Loop)
-    Text += L + "\n";
+  std::string Text = joinLines(Loop);
   static const std::regex Copy32(R"(movl\s+%(e\w+|r\d+d), %(e\w+|r\d+d))");
   EXPECT_FALSE(std::regex_search(Text, Copy32)) << Text;
   EXPECT_TRUE(Text.find("movzbl") != std::string::npos) << Text;
@@ -37,9 +35,9 @@ class AddressPhisResult : public testing::TestWithParam<MemoryMode> {};
 TEST_P(AddressPhisResult, WrappingAndPlainLoopsReadTheRightBytes) {
   std::unique_ptr<Instance> I = instantiateTestModule("address_loops", GetParam());
   ASSERT_TRUE(I);
-  std::optional<Extern> Mem = I->exportOf("memory");
-  ASSERT_TRUE(Mem && Mem->M);
-  uint8_t *Bytes = memoryData(*Mem->M);
+  std::shared_ptr<Memory> Mem = exportedMemory(*I);
+  ASSERT_TRUE(Mem);
+  uint8_t *Bytes = memoryData(*Mem);
   for (unsigned B = 0; B < 256; ++B)
     Bytes[B] = uint8_t(B * 7 + 3) | 1; // no zero byte
   Bytes[200] = 0;

@@ -31,10 +31,10 @@ class BoundsCheckVersioning : public testing::TestWithParam<MemoryMode> {};
 TEST_P(BoundsCheckVersioning, EveryPlacementMatchesTheModel) {
   std::unique_ptr<Instance> I = instantiateTestModule("checked_loops", GetParam());
   ASSERT_TRUE(I);
-  std::optional<Extern> Mem = I->exportOf("memory");
-  ASSERT_TRUE(Mem && Mem->M);
-  ASSERT_EQ(memorySizeBytes(*Mem->M), MemoryBytes);
-  uint8_t *Bytes = memoryData(*Mem->M);
+  std::shared_ptr<Memory> Mem = exportedMemory(*I);
+  ASSERT_TRUE(Mem);
+  ASSERT_EQ(memorySizeBytes(*Mem), MemoryBytes);
+  uint8_t *Bytes = memoryData(*Mem);
   // The module's reset writes the pattern the model starts from.
   ASSERT_TRUE(bool(I->call("reset", {})));
   const std::vector<uint8_t> Initial = initialMemory();

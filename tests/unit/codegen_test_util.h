@@ -123,6 +123,14 @@ inline size_t count(const std::vector<std::string> &Insts, const std::string &Pa
   return N;
 }
 
+/// `Lines` one per line, for regex searches and failure messages.
+inline std::string joinLines(const std::vector<std::string> &Lines) {
+  std::string S;
+  for (const std::string &L : Lines)
+    S += L + "\n";
+  return S;
+}
+
 /// `Insts` on one line, for failure messages.
 inline std::string listing(const std::vector<std::string> &Insts) {
   std::string S;
@@ -149,6 +157,14 @@ inline std::unique_ptr<Instance> instantiateTestModule(const std::string &Name,
   Expected<std::unique_ptr<Instance>> I = L.instantiate(**M);
   EXPECT_TRUE(bool(I)) << (I ? "" : I.takeError().str());
   return I ? std::move(*I) : nullptr;
+}
+
+/// The memory `I` exports as "memory"; null (after a test failure) if it
+/// exports none.
+inline std::shared_ptr<Memory> exportedMemory(Instance &I) {
+  std::optional<Extern> Mem = I.exportOf("memory");
+  EXPECT_TRUE(Mem && Mem->M) << "the module exports no memory";
+  return Mem ? Mem->M : nullptr;
 }
 
 /// Test-name suffix for a memory mode parameter.

@@ -97,9 +97,9 @@ class DotReductionResultTest : public testing::TestWithParam<MemoryMode> {};
 TEST_P(DotReductionResultTest, MatchesScalarReference) {
   std::unique_ptr<Instance> I = instantiateTestModule("dot_reductions", GetParam());
   ASSERT_TRUE(I);
-  std::optional<Extern> Mem = I->exportOf("memory");
-  ASSERT_TRUE(Mem && Mem->M);
-  uint8_t *Bytes = memoryData(*Mem->M);
+  std::shared_ptr<Memory> Mem = exportedMemory(*I);
+  ASSERT_TRUE(Mem);
+  uint8_t *Bytes = memoryData(*Mem);
 
   std::mt19937 Rng(20261124);
   std::uniform_int_distribution<int> Byte(-128, 127);

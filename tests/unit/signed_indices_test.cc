@@ -42,9 +42,9 @@ class SignedIndicesResult : public testing::TestWithParam<MemoryMode> {};
 TEST_P(SignedIndicesResult, CountsInBoundsAndTrapsBelowZero) {
   std::unique_ptr<Instance> I = instantiateTestModule("negative_counters", GetParam());
   ASSERT_TRUE(I);
-  std::optional<Extern> Mem = I->exportOf("memory");
-  ASSERT_TRUE(Mem && Mem->M);
-  uint8_t *Bytes = memoryData(*Mem->M);
+  std::shared_ptr<Memory> Mem = exportedMemory(*I);
+  ASSERT_TRUE(Mem);
+  uint8_t *Bytes = memoryData(*Mem);
   uint32_t Bins[256] = {};
   for (uint32_t K = 0; K < 4096; ++K) {
     Bytes[16384 + K] = uint8_t((K * 2654435761u) >> 24);
