@@ -26,6 +26,14 @@ namespace {
 using namespace llvm;
 using namespace llvm::PatternMatch;
 
+/// Whether V is memory 0's base, loaded from the VMContext.
+bool isMemoryBase(const Value *V, const Argument *Vmctx) {
+  static_assert(abi::vmOffset(abi::VMField::MemoryBase, 8) == 0,
+                "memory 0's base is the VMContext's first field");
+  auto *L = dyn_cast<LoadInst>(V);
+  return L && L->getPointerOperand() == Vmctx;
+}
+
 /// The i32 index b of a linear-memory access whose pointer is
 /// base + zext(b) + a constant >= 0, however GEPs and adds spell it, with
 /// base loaded from the VMContext's first field (memory 0's base). Null for
@@ -60,13 +68,8 @@ Value *accessedIndex(Instruction &I, const Argument *Vmctx,
   }
   // A negative total could reach below the index: then a successful access
   // would not bound the index itself.
-  if (!Index || Offset.isNegative())
+  if (!Index || Offset.isNegative() || !isMemoryBase(Ptr, Vmctx))
     return nullptr;
-  auto *Base = dyn_cast<LoadInst>(Ptr);
-  if (!Base || Base->getPointerOperand() != Vmctx)
-    return nullptr;
-  static_assert(abi::vmOffset(abi::VMField::MemoryBase, 8) == 0,
-                "memory 0's base is the VMContext's first field");
   return Index;
 }
 
@@ -114,6 +117,12 @@ Value *checkedIndex(Value *Cond, bool Holds, const Argument *Vmctx) {
 
 /// How far past an accessed index an address may reach without wrapping.
 constexpr uint64_t Reach = abi::NoWrapReachAfterAccess;
+
+/// A distance from an accessed index the pass may use: nonzero, and at
+/// most Reach either way (below the index only where belowBaseFaults).
+bool withinReach(int64_t D) {
+  return D != 0 && D <= int64_t(Reach) && D >= -int64_t(Reach);
+}
 
 class Rewriter {
 public:
@@ -191,10 +200,8 @@ private:
     for (User *U : Z.users()) {
       auto *G = dyn_cast<GetElementPtrInst>(U);
       if (!G || G->getNumIndices() != 1 || G->getOperand(1) != &Z ||
-          !G->getSourceElementType()->isIntegerTy(8))
-        return false;
-      auto *Base = dyn_cast<LoadInst>(G->getPointerOperand());
-      if (!Base || Base->getPointerOperand() != Vmctx)
+          !G->getSourceElementType()->isIntegerTy(8) ||
+          !isMemoryBase(G->getPointerOperand(), Vmctx))
         return false;
       for (User *GU : G->users())
         if (getLoadStorePointerOperand(GU) != G)
@@ -223,8 +230,8 @@ private:
         const APInt *D;
         if (!Add || Add->getOpcode() != Instruction::Add ||
             Add->hasNoUnsignedWrap() || Add->getOperand(0) != B ||
-            !match(Add->getOperand(1), m_APInt(D)) || D->isZero() ||
-            D->getZExtValue() > Reach || !accessedBefore(B, Add))
+            !match(Add->getOperand(1), m_APInt(D)) || D->isNegative() ||
+            !withinReach(D->getSExtValue()) || !accessedBefore(B, Add))
           continue;
         Add->setHasNoUnsignedWrap(true);
         Changed = true;
@@ -245,7 +252,7 @@ private:
     // c2 - c1 as a signed 32-bit distance.
     auto InReach = [&](const APInt &C1, int64_t &D) {
       D = (*C2 - C1).getSExtValue();
-      if (D == 0 || D > int64_t(Reach) || D < -int64_t(Reach))
+      if (!withinReach(D))
         return false;
       if (D > 0)
         return true;
@@ -342,8 +349,7 @@ private:
       if (!Step)
         continue;
       int64_t S = Step->getAPInt().getSExtValue();
-      if (S == 0 || S > int64_t(Reach) || S < -int64_t(Reach) ||
-          (S < 0 && !belowBaseFaults(*Z)))
+      if (!withinReach(S) || (S < 0 && !belowBaseFaults(*Z)))
         continue;
       if (!accessedBefore(B, L->getLoopLatch()->getTerminator()))
         continue;
