@@ -6,7 +6,7 @@
 
 #include "kiln/abi.h"
 
-#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ScalarEvolution.h"
@@ -155,7 +155,9 @@ private:
   DominatorTree &DT;
   const Argument *Vmctx;
   const bool GuardBelowBase;
-  DenseMap<Value *, SmallVector<Instruction *, 2>> AccessesAt;
+  // Program order, not pointer order: widenRecurrences expands in this
+  // order, and the artifact must not depend on where values were allocated.
+  MapVector<Value *, SmallVector<Instruction *, 2>> AccessesAt;
   SmallVector<ZExtInst *, 32> Extends;
 
   /// A bounds check (bounds-checked mode) proves what the access after it
