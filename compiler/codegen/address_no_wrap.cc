@@ -2,6 +2,7 @@
 
 #include "compiler/codegen/address_no_wrap.h"
 
+#include "compiler/codegen/memory_base.h"
 #include "compiler/codegen/trap_branches.h"
 
 #include "kiln/abi.h"
@@ -25,14 +26,6 @@ namespace {
 
 using namespace llvm;
 using namespace llvm::PatternMatch;
-
-/// Whether V is memory 0's base, loaded from the VMContext.
-bool isMemoryBase(const Value *V, const Argument *Vmctx) {
-  static_assert(abi::vmOffset(abi::VMField::MemoryBase, 8) == 0,
-                "memory 0's base is the VMContext's first field");
-  auto *L = dyn_cast<LoadInst>(V);
-  return L && L->getPointerOperand() == Vmctx;
-}
 
 /// The i32 index b of a linear-memory access whose pointer is
 /// base + zext(b) + a constant >= 0, however GEPs and adds spell it, with

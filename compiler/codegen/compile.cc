@@ -5,8 +5,10 @@
 #include "compiler/codegen/address_no_wrap.h"
 #include "compiler/codegen/address_phis.h"
 #include "compiler/codegen/bounds_check_versioning.h"
+#include "compiler/codegen/byte_gather.h"
 #include "compiler/codegen/dot_reduction.h"
 #include "compiler/codegen/function_lowering.h"
+#include "compiler/codegen/lane_induction_unroll.h"
 #include "compiler/codegen/module_info.h"
 #include "compiler/codegen/object_arch.h"
 #include "compiler/codegen/object_layout.h"
@@ -82,18 +84,23 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
   // chain of variables ask to be unrolled by its length (see
   // shift_register_unroll.h); in bounds-checked mode, loops whose checks
   // one test can prove get a copy without them, which the vectorizer can
-  // then work on (see bounds_check_versioning.h).
+  // then work on (see bounds_check_versioning.h); short loops that address
+  // memory through vector lanes ask to be unrolled fully, the check-free
+  // copy small enough for it (see lane_induction_unroll.h).
   PB.registerVectorizerStartEPCallback(
       [Mode](llvm::FunctionPassManager &FPM, llvm::OptimizationLevel Level) {
         FPM.addPass(ShiftRegisterUnrollPass());
         // It copies loops: -O1 keeps the code small instead.
         if (Mode == MemoryMode::BoundsChecked && Level.getSpeedupLevel() >= 2)
           FPM.addPass(BoundsCheckVersioningPass());
+        FPM.addPass(LaneInductionUnrollPass());
       });
   PB.registerOptimizerLastEPCallback(
       [IsX86_64](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
         llvm::FunctionPassManager FPM;
         FPM.addPass(IntegerDotReductionPass());
+        // After the unroller: see byte_gather.h.
+        FPM.addPass(ByteGatherPass());
         if (IsX86_64)
           FPM.addPass(WidenAddressPhisPass());
         MPM.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(FPM)));

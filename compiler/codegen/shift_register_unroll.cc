@@ -3,6 +3,7 @@
 #include "compiler/codegen/shift_register_unroll.h"
 
 #include "compiler/codegen/loop_size.h"
+#include "compiler/codegen/unroll_metadata.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Analysis/LoopInfo.h"
@@ -23,13 +24,6 @@ constexpr unsigned MaxFactor = 8;
 /// IR instructions the unrolled body may hold: the SHA-256 round loop is
 /// about 50, a scalar FIR tap loop about 10.
 constexpr unsigned BodyBudget = 400;
-
-bool hasUnrollMetadata(const Loop &L) {
-  return findOptionMDForLoop(&L, "llvm.loop.unroll.disable") ||
-         findOptionMDForLoop(&L, "llvm.loop.unroll.count") ||
-         findOptionMDForLoop(&L, "llvm.loop.unroll.full") ||
-         findOptionMDForLoop(&L, "llvm.loop.unroll.enable");
-}
 
 } // namespace
 
