@@ -175,6 +175,7 @@ int main(int Argc, char **Argv) {
   bool Ok = registerKernelBenchmarks();
   Ok = registerMicroBenchmarks() && Ok;
   Ok = registerCompileBenchmarks() && Ok;
+  Ok = registerLimitBenchmarks() && Ok;
   if (!Ok) {
     std::fprintf(stderr, "kiln-bench: setup failed (see above); no "
                          "benchmarks run\n");

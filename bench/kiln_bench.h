@@ -12,6 +12,7 @@ namespace kiln::bench {
 bool registerKernelBenchmarks();  // kernel_bench.cc
 bool registerMicroBenchmarks();   // micro_bench.cc
 bool registerCompileBenchmarks(); // compile_bench.cc
+bool registerLimitBenchmarks();   // limit_bench.cc
 
 } // namespace kiln::bench
 
