@@ -2,6 +2,7 @@
 
 #include "compiler/codegen/byte_gather.h"
 
+#include "compiler/codegen/guard_traps.h"
 #include "compiler/codegen/memory_base.h"
 #include "compiler/codegen/trap_branches.h"
 
@@ -288,6 +289,8 @@ struct LinearAddress {
   Value *Index = nullptr; ///< Null for a constant address.
   uint32_t Inner = 0;     ///< Added in 32 bits, so it may wrap.
   int64_t Outer = 0;      ///< Added in 64 bits.
+  Value *Sum = nullptr;   ///< Index + Inner, the zext's operand, if any.
+  Value *Base = nullptr;  ///< Memory 0's base.
 };
 
 std::optional<LinearAddress> linearAddress(Value *Ptr, const Argument *Vmctx,
@@ -311,6 +314,7 @@ std::optional<LinearAddress> linearAddress(Value *Ptr, const Argument *Vmctx,
         Idx = X;
       }
       if (match(Idx, m_ZExt(m_Value(X))) && X->getType()->isIntegerTy(32)) {
+        A.Sum = X;
         while (match(X, m_AddLike(m_Value(Idx), m_APInt(C)))) {
           A.Inner += uint32_t(C->getZExtValue());
           X = Idx;
@@ -324,6 +328,7 @@ std::optional<LinearAddress> linearAddress(Value *Ptr, const Argument *Vmctx,
   if (!isMemoryBase(Ptr, Vmctx) || Outer.getSignificantBits() > 40)
     return std::nullopt;
   A.Outer = Outer.getSExtValue();
+  A.Base = Ptr;
   return A;
 }
 
@@ -344,7 +349,8 @@ bool onlyPureBetween(Instruction &Root, SmallPtrSet<LoadInst *, 16> Pending) {
           return true;
         continue;
       }
-      if (It->mayHaveSideEffects())
+      // A trap keeper is a hint, not an effect (guard_traps.h).
+      if (It->mayHaveSideEffects() && !isTrapKeeper(&*It))
         return false;
     }
     BasicBlock *Pred = BB->getSinglePredecessor();
@@ -382,9 +388,11 @@ public:
     if (Loads.size() < ByteGatherPass::MinLoads)
       return false;
 
-    // Each load's first byte, relative to the first load's address.
+    // Each load's first byte, relative to the first load's address; and the
+    // load whose 32-bit sum is lowest, if the sums are 32-bit.
     DenseMap<LoadInst *, int64_t> Start;
-    std::optional<LinearAddress> First;
+    std::optional<LinearAddress> First, Lowest;
+    int64_t LowestSum = 0, HighestSum = 0;
     for (LoadInst *L : Loads) {
       std::optional<LinearAddress> A =
           linearAddress(L->getPointerOperand(), Vmctx, DL);
@@ -392,8 +400,14 @@ public:
         return false;
       if (!First)
         First = A;
-      if (A->Index != First->Index)
+      if (A->Index != First->Index || bool(A->Sum) != bool(First->Sum))
         return false;
+      int64_t Sum = int32_t(A->Inner - First->Inner);
+      if (!Lowest || Sum < LowestSum) {
+        Lowest = A;
+        LowestSum = Sum;
+      }
+      HighestSum = std::max(HighestSum, Sum);
       // Equal modulo 2^32 to the true distance, and that is the true one
       // if it is within reach (see the header).
       int64_t Apart =
@@ -411,20 +425,37 @@ public:
       }
     if (High - Low != VectorBytes - 1)
       return false;
+    // With 32-bit sums, address the window from the lowest one:
+    // zext(x + c_lo) + D. Had a sum wrapped between the loads, x + c_lo is
+    // within 64 KiB of 4 GiB, past the memory, so the load at it trapped
+    // (its displacement is not negative) and the window, D >= 0 above it,
+    // faults too. Without a wrap the address is the window's.
+    int64_t D = Low - (LowestSum - First->Outer);
+    if (First->Sum &&
+        (HighestSum - LowestSum > int64_t(abi::NoWrapReachAfterAccess) ||
+         Lowest->Outer < 0 || D < 0 ||
+         D > int64_t(abi::NoWrapReachAfterAccess)))
+      return false;
     SmallPtrSet<LoadInst *, 16> Pending(Loads.begin(), Loads.end());
     if (!onlyPureBetween(Root, Pending))
       return false;
 
-    // The window from the load that starts lowest.
+    // With 64-bit indices nothing wraps: the window is a constant away
+    // from the load that starts lowest.
     LoadInst *Anchor = Loads[0];
     for (LoadInst *L : Loads)
       if (Start[L] < Start[Anchor])
         Anchor = L;
     IRBuilder<> Builder(&Root);
     Value *Ptr = Anchor->getPointerOperand();
-    if (Low != Start[Anchor])
-      Ptr = Builder.CreateConstGEP1_64(Builder.getInt8Ty(), Ptr,
-                                       Low - Start[Anchor]);
+    int64_t Displacement = Low - Start[Anchor];
+    if (First->Sum) {
+      Ptr = Builder.CreateGEP(Builder.getInt8Ty(), Lowest->Base,
+                              Builder.CreateZExt(Lowest->Sum, Builder.getInt64Ty()));
+      Displacement = D;
+    }
+    if (Displacement != 0)
+      Ptr = Builder.CreateConstGEP1_64(Builder.getInt8Ty(), Ptr, Displacement);
     auto *WindowTy = FixedVectorType::get(Builder.getInt8Ty(), VectorBytes);
     LoadInst *Window = Builder.CreateAlignedLoad(WindowTy, Ptr, Align(1));
     Window->copyMetadata(*Anchor, {LLVMContext::MD_tbaa});
@@ -447,6 +478,12 @@ public:
                     : PoisonValue::get(WindowTy),
           Mask);
     Root.replaceAllUsesWith(Builder.CreateBitCast(Gathered, Ty));
+    // The window faults for every load inside it; one that reaches past it
+    // (bytes the value never used) keeps its own keeper (guard_traps.h).
+    for (LoadInst *L : Loads)
+      if (Start[L] >= Low &&
+          Start[L] + int64_t(DL.getTypeStoreSize(L->getType())) - 1 <= High)
+        dropTrapKeepers(L);
     Tracer.clear();
     RecursivelyDeleteTriviallyDeadInstructions(&Root);
     return true;

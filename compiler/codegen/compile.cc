@@ -8,6 +8,7 @@
 #include "compiler/codegen/byte_gather.h"
 #include "compiler/codegen/dot_reduction.h"
 #include "compiler/codegen/function_lowering.h"
+#include "compiler/codegen/guard_traps.h"
 #include "compiler/codegen/lane_induction_unroll.h"
 #include "compiler/codegen/module_info.h"
 #include "compiler/codegen/object_arch.h"
@@ -96,13 +97,16 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
         FPM.addPass(LaneInductionUnrollPass());
       });
   PB.registerOptimizerLastEPCallback(
-      [IsX86_64](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
+      [IsX86_64, Mode](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
         llvm::FunctionPassManager FPM;
         FPM.addPass(IntegerDotReductionPass());
         // After the unroller: see byte_gather.h.
         FPM.addPass(ByteGatherPass());
         if (IsX86_64)
           FPM.addPass(WidenAddressPhisPass());
+        // Last: the loads that must stay to fault (see guard_traps.h).
+        if (Mode == MemoryMode::Guard)
+          FPM.addPass(GuardTrapsPass());
         MPM.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(FPM)));
       });
   PB.registerModuleAnalyses(MAM);
@@ -113,6 +117,10 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
   llvm::ModulePassManager MPM =
       L == 0 ? PB.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
              : PB.buildPerModuleDefaultPipeline(optLevel(L));
+  // -O0 optimizes nothing in IR, but instruction selection still narrows
+  // and drops loads, so their keepers must become volatile loads there too.
+  if (L == 0 && Mode == MemoryMode::Guard)
+    MPM.addPass(llvm::createModuleToFunctionPassAdaptor(GuardTrapsPass()));
   MPM.run(LM, MAM);
 }
 

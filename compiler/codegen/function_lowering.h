@@ -86,6 +86,7 @@ private:
   void lowerSimdLane(const wasm::Instr &I); // load/store lane
   llvm::Value *memoryAddress(llvm::Value *Index, uint64_t Offset,
                              unsigned Bytes);
+  llvm::LoadInst *loadMemory(llvm::Type *T, llvm::Value *Addr);
   llvm::Value *memoryBase();
 
   // variables.cc

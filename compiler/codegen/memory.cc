@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/codegen/function_lowering.h"
+#include "compiler/codegen/guard_traps.h"
 
 namespace kiln::codegen {
 
@@ -55,6 +56,18 @@ llvm::Value *FunctionLowering::memoryAddress(llvm::Value *Index,
   return B.CreateGEP(B.getInt8Ty(), memoryBase(), Effective);
 }
 
+/// A load of linear memory at Addr. Wasm alignment is only a hint, so every
+/// access is declared unaligned. In guard mode the load is also the bounds
+/// check, and a trap keeper stops LLVM deleting or narrowing it away (see
+/// guard_traps.h).
+llvm::LoadInst *FunctionLowering::loadMemory(llvm::Type *T, llvm::Value *Addr) {
+  llvm::LoadInst *L = B.CreateAlignedLoad(T, Addr, llvm::Align(1));
+  ML.tagMemory(L);
+  if (ML.options().Mode == MemoryMode::Guard)
+    addTrapKeeper(B, L);
+  return L;
+}
+
 namespace {
 struct AccessShape {
   llvm::Type *Mem;   // type in memory
@@ -85,9 +98,7 @@ void FunctionLowering::lowerLoad(const wasm::Instr &I) {
                                                            : B.getDoubleTy();
   AccessShape S = accessShape(B, I.Opcode, ValueTy, Info.Width);
   llvm::Value *Addr = memoryAddress(pop(), I.Mem.Offset, Info.Width);
-  // Wasm alignment is only a hint, so every access is declared unaligned.
-  llvm::LoadInst *L = B.CreateAlignedLoad(S.Mem, Addr, llvm::Align(1));
-  ML.tagMemory(L);
+  llvm::LoadInst *L = loadMemory(S.Mem, Addr);
   llvm::Value *V = L;
   if (S.Mem != ValueTy)
     V = S.SignExtend ? B.CreateSExt(L, ValueTy) : B.CreateZExt(L, ValueTy);
@@ -121,11 +132,7 @@ llvm::FixedVectorType *laneVector(llvm::IRBuilder<> &B, unsigned LaneBytes) {
 void FunctionLowering::lowerSimdLoad(const wasm::Instr &I) {
   const wasm::OpInfo &Info = wasm::opInfo(I.Opcode);
   llvm::Value *Addr = memoryAddress(pop(), I.Mem.Offset, Info.Width);
-  auto Load = [&](llvm::Type *T) {
-    llvm::LoadInst *L = B.CreateAlignedLoad(T, Addr, llvm::Align(1));
-    ML.tagMemory(L);
-    return L;
-  };
+  auto Load = [&](llvm::Type *T) { return loadMemory(T, Addr); };
   llvm::Value *V = nullptr;
   switch (I.Opcode) {
   case Op::V128Load:
@@ -187,8 +194,7 @@ void FunctionLowering::lowerSimdLane(const wasm::Instr &I) {
         B.CreateExtractElement(Vec, uint64_t(I.Lane)), Addr, llvm::Align(1)));
     return;
   }
-  llvm::LoadInst *L = B.CreateAlignedLoad(LaneTy, Addr, llvm::Align(1));
-  ML.tagMemory(L);
+  llvm::LoadInst *L = loadMemory(LaneTy, Addr);
   push(B.CreateBitCast(B.CreateInsertElement(Vec, L, uint64_t(I.Lane)),
                        ML.v128Ty()));
 }

@@ -20,8 +20,9 @@ namespace kiln::codegen {
 inline bool isMemoryBase(const llvm::Value *V, const llvm::Argument *Vmctx) {
   static_assert(abi::vmOffset(abi::VMField::MemoryBase, 8) == 0,
                 "memory 0's base is the VMContext's first field");
+  // (At -O0 the field's address is still a GEP of offset 0.)
   auto *L = llvm::dyn_cast<llvm::LoadInst>(V);
-  return L && L->getPointerOperand() == Vmctx;
+  return L && L->getPointerOperand()->stripPointerCasts() == Vmctx;
 }
 
 } // namespace kiln::codegen

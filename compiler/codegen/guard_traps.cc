@@ -1,0 +1,331 @@
+//===- compiler/codegen/guard_traps.cc - Loads that must fault ------------===//
+
+#include "compiler/codegen/guard_traps.h"
+
+#include "compiler/codegen/memory_base.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallBitVector.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Analysis/AssumptionCache.h"
+#include "llvm/Analysis/ConstantFolding.h"
+#include "llvm/Analysis/DemandedBits.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/PatternMatch.h"
+#include "llvm/IR/ValueHandle.h"
+#include "llvm/Transforms/Utils/Local.h"
+
+namespace kiln::codegen {
+
+using namespace llvm;
+
+namespace {
+
+/// The keeper's operand bundle: "noundef" is a valid assume bundle (the
+/// verifier wants an attribute name) and true of every loaded value.
+constexpr const char *KeeperTag = "noundef";
+
+bool isLinearMemoryLoad(const LoadInst &L, const Argument *Vmctx) {
+  return isMemoryBase(getUnderlyingObject(L.getPointerOperand(), 0), Vmctx);
+}
+
+/// Whether DemandedBits leaves some byte of I's value wholly unused: the
+/// bytes SelectionDAG may stop loading.
+bool someByteUnused(const Instruction *I, DemandedBits &DB) {
+  Type *T = I->getType();
+  if (!T->isIntOrIntVectorTy() || T->getScalarSizeInBits() <= 8)
+    return false;
+  APInt Demanded = DB.getDemandedBits(const_cast<Instruction *>(I));
+  for (unsigned Bit = 0; Bit < Demanded.getBitWidth(); Bit += 8)
+    if (Demanded.extractBits(8, Bit).isZero())
+      return true;
+  return false;
+}
+
+/// The constant other operand of an `and` or `or` whose operand `OpNo` is
+/// the value followed; null for anything else.
+const Constant *maskOperand(const Instruction *I, unsigned OpNo,
+                            const DataLayout &DL) {
+  if (!I || (I->getOpcode() != Instruction::And &&
+             I->getOpcode() != Instruction::Or))
+    return nullptr;
+  auto *C = dyn_cast<Constant>(I->getOperand(1 - OpNo));
+  // At -O0 a v128 constant may still be a bitcast expression.
+  return C ? ConstantFoldConstant(C, DL) : nullptr;
+}
+
+/// For each byte of a vector, the bytes of the load it may carry.
+using ByteOrigins = SmallVector<SmallBitVector, 16>;
+
+/// Whether instruction selection could load fewer bytes than `L` names, or
+/// none. SelectionDAG narrows a load to the bytes its uses demand, so this
+/// asks the same: follow the load's bytes through shuffles, inserts,
+/// bitcasts and lane-wise operations to the uses that consume them
+/// (extracts, stores, calls, anything else), and see whether every byte
+/// arrives somewhere. An integer with a byte unused, and any vector on the
+/// way with a byte unused in every lane (DemandedBits merges lanes), counts
+/// as narrowed too.
+bool mayBeNarrowed(LoadInst &L, DemandedBits &DB, const DataLayout &DL) {
+  if (someByteUnused(&L, DB))
+    return true;
+  unsigned LoadBytes = DL.getTypeStoreSize(L.getType());
+  SmallBitVector Demanded(LoadBytes);
+  DenseMap<const Instruction *, ByteOrigins> Origins;
+  SmallVector<const Instruction *, 16> Work;
+  auto Reach = [&](const Instruction *I, const ByteOrigins &In) {
+    auto [It, New] = Origins.try_emplace(I, ByteOrigins());
+    ByteOrigins &Have = It->second;
+    if (New)
+      Have.assign(In.size(), SmallBitVector(LoadBytes));
+    bool Grew = New;
+    for (unsigned J = 0; J < In.size(); ++J)
+      if ((In[J] & ~Have[J]).any()) {
+        Have[J] |= In[J];
+        Grew = true;
+      }
+    if (Grew)
+      Work.push_back(I);
+  };
+  // Lanes and bytes per lane of a vector; {0, 0} for what is not modelled.
+  auto Shape = [&](Type *T) -> std::pair<unsigned, unsigned> {
+    auto *VT = dyn_cast<FixedVectorType>(T);
+    if (!VT)
+      return {0, 0};
+    uint64_t Bits = DL.getTypeSizeInBits(VT->getElementType());
+    return Bits % 8 ? std::pair<unsigned, unsigned>{0, 0}
+                    : std::pair<unsigned, unsigned>{VT->getNumElements(),
+                                                    unsigned(Bits / 8)};
+  };
+  auto Union = [&](const ByteOrigins &O, unsigned From, unsigned Count) {
+    SmallBitVector U(LoadBytes);
+    for (unsigned J = From; J < From + Count && J < O.size(); ++J)
+      U |= O[J];
+    return U;
+  };
+
+  if (L.getType()->isVectorTy()) {
+    ByteOrigins Own(LoadBytes, SmallBitVector(LoadBytes));
+    for (unsigned J = 0; J < LoadBytes; ++J)
+      Own[J].set(J);
+    Reach(&L, Own);
+  } else {
+    for (Use &Use : L.uses()) {
+      // Reinterpreted as a vector: follow its bytes from there.
+      if (const auto *Cast = dyn_cast<BitCastInst>(Use.getUser());
+          Cast && Cast->getType()->isVectorTy() &&
+          DL.getTypeStoreSize(Cast->getType()) == LoadBytes) {
+        ByteOrigins Own(LoadBytes, SmallBitVector(LoadBytes));
+        for (unsigned J = 0; J < LoadBytes; ++J)
+          Own[J].set(J);
+        Reach(Cast, Own);
+        continue;
+      }
+      const auto *Ins = dyn_cast<InsertElementInst>(Use.getUser());
+      if (!Ins || Use.getOperandNo() != 1) {
+        // A scalar use: the bytes it demands (a trunc, a shift by 8, a
+        // mask each leave some out).
+        // (DemandedBits answers for uses by integer instructions only.)
+        auto *UserI = dyn_cast<Instruction>(Use.getUser());
+        if (!L.getType()->isIntegerTy() || !UserI ||
+            !UserI->getType()->isIntOrIntVectorTy()) {
+          Demanded.set();
+          continue;
+        }
+        APInt Bits = DB.getDemandedBits(&Use);
+        for (unsigned B = 0; B < LoadBytes; ++B)
+          if (!Bits.extractBits(8, 8 * B).isZero())
+            Demanded.set(B);
+        continue;
+      }
+      const auto *Lane = dyn_cast<ConstantInt>(Ins->getOperand(2));
+      auto [N, E] = Shape(Ins->getType());
+      if (!Lane || Lane->getZExtValue() >= N || E != LoadBytes)
+        return true;
+      ByteOrigins In(N * E, SmallBitVector(LoadBytes));
+      for (unsigned B = 0; B < E; ++B)
+        In[Lane->getZExtValue() * E + B].set(B);
+      Reach(Ins, In);
+    }
+  }
+
+  constexpr unsigned Budget = 128;
+  unsigned Steps = 0;
+  while (!Work.empty() && !Demanded.all()) {
+    const Instruction *V = Work.pop_back_val();
+    // A byte unused in every lane (a shift by 8, a mask) is not loaded.
+    if (++Steps > Budget || someByteUnused(V, DB))
+      return true;
+    const ByteOrigins Mine = Origins[V];
+    auto [N, E] = Shape(V->getType());
+    if (N == 0)
+      return true;
+    SmallBitVector All = Union(Mine, 0, N * E);
+    for (const Use &U : V->uses()) {
+      const auto *I = dyn_cast<Instruction>(U.getUser());
+      auto [OutN, OutE] = I ? Shape(I->getType()) : std::pair<unsigned, unsigned>{0, 0};
+      if (const auto *X = dyn_cast_or_null<ExtractElementInst>(I)) {
+        const auto *Lane = dyn_cast<ConstantInt>(X->getIndexOperand());
+        Demanded |= Lane && Lane->getZExtValue() < N
+                         ? Union(Mine, Lane->getZExtValue() * E, E)
+                         : All;
+        if (someByteUnused(X, DB))
+          return true;
+      } else if (const auto *S = dyn_cast_or_null<ShuffleVectorInst>(I)) {
+        // This operand's lanes: mask elements [0, N) or [N, 2N).
+        unsigned From = U.getOperandNo() * N;
+        ArrayRef<int> Mask = S->getShuffleMask();
+        ByteOrigins Out(Mask.size() * E, SmallBitVector(LoadBytes));
+        for (unsigned J = 0; J < Mask.size(); ++J)
+          if (Mask[J] >= int(From) && Mask[J] < int(From + N))
+            for (unsigned B = 0; B < E; ++B)
+              Out[J * E + B] = Mine[(unsigned(Mask[J]) - From) * E + B];
+        Reach(S, Out);
+      } else if (const auto *Ins = dyn_cast_or_null<InsertElementInst>(I);
+                 Ins && U.getOperandNo() == 0) {
+        // Every lane passes through but the one overwritten.
+        const auto *Lane = dyn_cast<ConstantInt>(Ins->getOperand(2));
+        if (!Lane)
+          return true;
+        ByteOrigins Out = Mine;
+        for (unsigned B = 0; B < E && Lane->getZExtValue() < N; ++B)
+          Out[Lane->getZExtValue() * E + B].reset();
+        Reach(Ins, Out);
+      } else if (I && isa<BitCastInst>(I) && OutN * OutE == N * E) {
+        Reach(I, Mine); // the same bytes
+      } else if (const Constant *C = maskOperand(I, U.getOperandNo(), DL);
+                 C && OutN == N && OutE == E) {
+        // x & 0 and x | 0xff: those bytes of x are not used.
+        ByteOrigins Out = Mine;
+        bool IsAnd = I->getOpcode() == Instruction::And;
+        for (unsigned Lane = 0; Lane < N; ++Lane) {
+          auto *Elt = dyn_cast_or_null<ConstantInt>(C->getAggregateElement(Lane));
+          for (unsigned B = 0; B < E && Elt; ++B) {
+            uint64_t Byte = Elt->getValue().extractBitsAsZExtValue(8, 8 * B);
+            if (Byte == (IsAnd ? 0 : 0xff))
+              Out[Lane * E + B].reset();
+          }
+        }
+        Reach(I, Out);
+      } else if (I && isa<TruncInst>(I) && OutN) {
+        return true; // bytes dropped from every lane
+      } else if (I && I->isBitwiseLogicOp() && OutN == N && OutE == E) {
+        Reach(I, Mine); // byte by byte
+      } else if (I && (isa<ZExtInst>(I) || isa<SExtInst>(I)) && OutN == N) {
+        // Each lane's bytes stay low; the new high bytes are zero, or
+        // copies of the sign, which is in the top byte.
+        ByteOrigins Out(OutN * OutE, SmallBitVector(LoadBytes));
+        for (unsigned Lane = 0; Lane < N; ++Lane)
+          for (unsigned B = 0; B < OutE; ++B)
+            if (B < E)
+              Out[Lane * OutE + B] = Mine[Lane * E + B];
+            else if (isa<SExtInst>(I))
+              Out[Lane * OutE + B] = Mine[Lane * E + E - 1];
+        Reach(I, Out);
+      } else if (OutN == N && !isa<PHINode>(I) && !isa<CallBase>(I)) {
+        // Lane by lane (arithmetic, extends, compares): each result lane
+        // may carry all of its operand lane.
+        ByteOrigins Out(OutN * OutE, SmallBitVector(LoadBytes));
+        for (unsigned Lane = 0; Lane < N; ++Lane) {
+          SmallBitVector In = Union(Mine, Lane * E, E);
+          for (unsigned B = 0; B < OutE; ++B)
+            Out[Lane * OutE + B] = In;
+        }
+        Reach(I, Out);
+      } else {
+        Demanded |= All; // stored, passed, returned, merged...
+      }
+    }
+  }
+  return !Demanded.all();
+}
+
+} // namespace
+
+void addTrapKeeper(IRBuilder<> &B, LoadInst *L) {
+  B.CreateAssumption(B.getTrue(),
+                     {OperandBundleDef(KeeperTag, std::vector<Value *>{L})});
+}
+
+bool isTrapKeeper(const User *U) {
+  auto *A = dyn_cast<AssumeInst>(U);
+  if (!A || A->getNumOperandBundles() == 0 ||
+      !PatternMatch::match(A->getArgOperand(0), PatternMatch::m_One()))
+    return false;
+  for (unsigned I = 0; I < A->getNumOperandBundles(); ++I)
+    if (A->getOperandBundleAt(I).getTagName() != KeeperTag)
+      return false;
+  return true;
+}
+
+void dropTrapKeepers(Value *V) {
+  SmallVector<Instruction *, 2> Keepers;
+  for (User *U : V->users())
+    if (isTrapKeeper(U) && cast<CallBase>(U)->getNumOperandBundles() == 1)
+      Keepers.push_back(cast<Instruction>(U));
+  for (Instruction *K : Keepers)
+    K->eraseFromParent();
+}
+
+PreservedAnalyses GuardTrapsPass::run(Function &F,
+                                      FunctionAnalysisManager &FAM) {
+  if (F.arg_empty())
+    return PreservedAnalyses::all();
+  const Argument *Vmctx = F.getArg(0);
+  SmallVector<Instruction *, 64> Keepers;
+  for (Instruction &I : instructions(F))
+    if (isTrapKeeper(&I))
+      Keepers.push_back(&I);
+
+  // The values the keepers held. Once they are gone, a linear-memory load
+  // left without a use stays, volatile; anything else left without a use
+  // goes, and the loads only it used are looked at in turn.
+  SmallVector<WeakTrackingVH, 64> Held;
+  for (Instruction *K : Keepers) {
+    auto *CB = cast<CallBase>(K);
+    for (unsigned B = 0; B < CB->getNumOperandBundles(); ++B)
+      for (const Use &U : CB->getOperandBundleAt(B).Inputs)
+        Held.push_back(U.get());
+    K->eraseFromParent();
+  }
+  bool Changed = !Keepers.empty();
+  while (!Held.empty()) {
+    auto *I = dyn_cast_or_null<Instruction>(Held.pop_back_val());
+    if (!I || !I->use_empty())
+      continue;
+    if (auto *L = dyn_cast<LoadInst>(I); L && isLinearMemoryLoad(*L, Vmctx)) {
+      L->setVolatile(true);
+      continue;
+    }
+    if (!isInstructionTriviallyDead(I))
+      continue;
+    for (Value *Op : I->operands())
+      Held.push_back(Op);
+    I->eraseFromParent();
+  }
+
+  // Loads instruction selection could narrow, or drop for want of a use.
+  auto &AC = FAM.getResult<AssumptionAnalysis>(F);
+  auto &DT = FAM.getResult<DominatorTreeAnalysis>(F);
+  DemandedBits DB(F, AC, DT);
+  for (Instruction &I : instructions(F)) {
+    auto *L = dyn_cast<LoadInst>(&I);
+    if (!L || L->isVolatile() || !isLinearMemoryLoad(*L, Vmctx))
+      continue;
+    if (L->use_empty() || mayBeNarrowed(*L, DB, F.getDataLayout())) {
+      L->setVolatile(true);
+      Changed = true;
+    }
+  }
+  if (!Changed)
+    return PreservedAnalyses::all();
+  PreservedAnalyses PA;
+  PA.preserveSet<CFGAnalyses>();
+  return PA;
+}
+
+} // namespace kiln::codegen

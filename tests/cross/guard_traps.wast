@@ -1,0 +1,48 @@
+;; Out-of-bounds accesses that guard-page code must trap on although the
+;; optimizer would rather not load them (compiler/codegen/guard_traps.h):
+;; a value dropped, one made irrelevant by folding, a lane overwritten,
+;; and loads whose unused bytes instruction selection would skip (a load
+;; straddling the end of memory with only its in-bounds bytes used). Every
+;; one must trap in both memory modes, and return normally in bounds.
+(module
+  (memory 1)
+  (func (export "drop_load") (param $p i32)
+    (drop (i32.load (local.get $p))))
+  (func (export "and_zero") (param $p i32) (result i32)
+    (i32.and (i32.load8_u (local.get $p)) (i32.const 0)))
+  (func (export "mul_zero") (param $p i32) (result i64)
+    (i64.mul (i64.load (local.get $p)) (i64.const 0)))
+  (func (export "compare_always") (param $p i32) (result i32)
+    (i32.lt_u (i32.load8_u (local.get $p)) (i32.const 256)))
+  (func (export "lane_overwritten") (param $p i32) (result v128)
+    (v128.load8_lane 0 (i32.const 0)
+      (v128.load8_lane 0 (local.get $p) (v128.const i64x2 0 0))))
+  (func (export "low_byte") (param $p i32) (result i32)
+    (i32.and (i32.load (local.get $p)) (i32.const 0xff)))
+  (func (export "high_half") (param $p i32) (result i32)
+    (i32.shr_u (i32.load (local.get $p)) (i32.const 16)))
+  (func (export "low_lane") (param $p i32) (result i32)
+    (i32x4.extract_lane 0 (v128.load (local.get $p))))
+  (func (export "shifted_out") (param $p i32) (result v128)
+    (i16x8.shr_u
+      (v128.load8_lane 2 (local.get $p) (v128.const i64x2 0 0))
+      (i32.const 8)))
+)
+(assert_trap (invoke "drop_load" (i32.const 65533)) "out of bounds memory access")
+(assert_trap (invoke "and_zero" (i32.const 65536)) "out of bounds memory access")
+(assert_trap (invoke "mul_zero" (i32.const 65529)) "out of bounds memory access")
+(assert_trap (invoke "compare_always" (i32.const -1)) "out of bounds memory access")
+(assert_trap (invoke "lane_overwritten" (i32.const 65536)) "out of bounds memory access")
+(assert_trap (invoke "low_byte" (i32.const 65535)) "out of bounds memory access")
+(assert_trap (invoke "high_half" (i32.const 65533)) "out of bounds memory access")
+(assert_trap (invoke "low_lane" (i32.const 65532)) "out of bounds memory access")
+(assert_trap (invoke "shifted_out" (i32.const 65536)) "out of bounds memory access")
+(invoke "drop_load" (i32.const 65532))
+(assert_return (invoke "and_zero" (i32.const 65535)) (i32.const 0))
+(assert_return (invoke "mul_zero" (i32.const 65528)) (i64.const 0))
+(assert_return (invoke "compare_always" (i32.const 0)) (i32.const 1))
+(assert_return (invoke "lane_overwritten" (i32.const 65535)) (v128.const i64x2 0 0))
+(assert_return (invoke "low_byte" (i32.const 65532)) (i32.const 0))
+(assert_return (invoke "high_half" (i32.const 65532)) (i32.const 0))
+(assert_return (invoke "low_lane" (i32.const 65520)) (i32.const 0))
+(assert_return (invoke "shifted_out" (i32.const 65535)) (v128.const i64x2 0 0))
