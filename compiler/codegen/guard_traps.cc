@@ -59,6 +59,20 @@ const Constant *maskOperand(const Instruction *I, unsigned OpNo,
   return C ? ConstantFoldConstant(C, DL) : nullptr;
 }
 
+/// The constant amount, in bits, a shift whose shifted operand is `OpNo`
+/// moves every lane by; ~0u for anything else.
+unsigned shiftAmount(const Instruction *I, unsigned OpNo) {
+  if (!I || OpNo != 0 ||
+      (I->getOpcode() != Instruction::Shl && I->getOpcode() != Instruction::LShr &&
+       I->getOpcode() != Instruction::AShr))
+    return ~0u;
+  const APInt *Amount;
+  if (!PatternMatch::match(I->getOperand(1), PatternMatch::m_APInt(Amount)) ||
+      Amount->getZExtValue() >= I->getType()->getScalarSizeInBits())
+    return ~0u;
+  return unsigned(Amount->getZExtValue());
+}
+
 /// For each byte of a vector, the bytes of the load it may carry.
 using ByteOrigins = SmallVector<SmallBitVector, 16>;
 
@@ -215,6 +229,25 @@ bool mayBeNarrowed(LoadInst &L, DemandedBits &DB, const DataLayout &DL) {
         return true; // bytes dropped from every lane
       } else if (I && I->isBitwiseLogicOp() && OutN == N && OutE == E) {
         Reach(I, Mine); // byte by byte
+      } else if (unsigned Shift = shiftAmount(I, U.getOperandNo());
+                 Shift != ~0u && OutN == N && OutE == E) {
+        // Each result byte takes its bits from one source byte of the lane,
+        // or two when the amount is not whole bytes; bytes shifted out are
+        // unused, and an arithmetic shift copies the sign (the top byte).
+        ByteOrigins Out(N * E, SmallBitVector(LoadBytes));
+        bool Left = I->getOpcode() == Instruction::Shl;
+        unsigned Whole = Shift / 8, Spill = Shift % 8 ? 1 : 0;
+        for (unsigned Lane = 0; Lane < N; ++Lane)
+          for (unsigned B = 0; B < E; ++B)
+            for (unsigned Extra = 0; Extra <= Spill; ++Extra) {
+              int From = Left ? int(B) - int(Whole + Extra)
+                              : int(B + Whole + Extra);
+              if (From >= 0 && From < int(E))
+                Out[Lane * E + B] |= Mine[Lane * E + From];
+              else if (!Left && I->getOpcode() == Instruction::AShr)
+                Out[Lane * E + B] |= Mine[Lane * E + E - 1];
+            }
+        Reach(I, Out);
       } else if (I && (isa<ZExtInst>(I) || isa<SExtInst>(I)) && OutN == N) {
         // Each lane's bytes stay low; the new high bytes are zero, or
         // copies of the sign, which is in the top byte.
