@@ -345,14 +345,33 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
   auto &AC = FAM.getResult<AssumptionAnalysis>(F);
   auto &DT = FAM.getResult<DominatorTreeAnalysis>(F);
   DemandedBits DB(F, AC, DT);
+  // A volatile load is emitted as is, except that x86's shuffle combines
+  // still fold one into a narrower extending load; a volatile store of the
+  // whole value to a stack slot demands every byte, so a load that could be
+  // narrowed also gets one.
+  SmallVector<LoadInst *, 8> Partial;
   for (Instruction &I : instructions(F)) {
     auto *L = dyn_cast<LoadInst>(&I);
     if (!L || L->isVolatile() || !isLinearMemoryLoad(*L, Vmctx))
       continue;
-    if (L->use_empty() || mayBeNarrowed(*L, DB, F.getDataLayout())) {
+    if (L->use_empty()) {
       L->setVolatile(true);
       Changed = true;
+    } else if (mayBeNarrowed(*L, DB, F.getDataLayout())) {
+      Partial.push_back(L);
     }
+  }
+  DenseMap<Type *, AllocaInst *> Slots;
+  for (LoadInst *L : Partial) {
+    AllocaInst *&Slot = Slots[L->getType()];
+    if (!Slot) {
+      IRBuilder<> Entry(&*F.getEntryBlock().getFirstInsertionPt());
+      Slot = Entry.CreateAlloca(L->getType(), nullptr, "kiln.keep");
+    }
+    L->setVolatile(true);
+    IRBuilder<> After(L->getNextNode());
+    After.CreateAlignedStore(L, Slot, Slot->getAlign(), /*isVolatile=*/true);
+    Changed = true;
   }
   if (!Changed)
     return PreservedAnalyses::all();

@@ -22,9 +22,11 @@
 //    and the access that made it carries the obligation.
 //
 //  - GuardTrapsPass, last in the pipeline, removes the keepers. A load left
-//    with no other use, and one that instruction selection could narrow
-//    (not every bit or lane of its value demanded), becomes volatile: the
-//    backend emits it whole and as is. Everything else is untouched.
+//    with no other use becomes volatile: the backend emits it as is. One
+//    that instruction selection could narrow (some byte of its value not
+//    demanded, followed through shuffles, inserts, bitcasts, extends,
+//    shifts and masks) also stores its whole value, volatile, to a stack
+//    slot, which demands every byte. Everything else is untouched.
 //
 // A pass that replaces loads by a wider one covering their bytes (byte
 // gathers) drops their keepers with dropTrapKeepers().
