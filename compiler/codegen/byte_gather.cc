@@ -4,6 +4,7 @@
 
 #include "compiler/codegen/guard_traps.h"
 #include "compiler/codegen/memory_base.h"
+#include "compiler/codegen/preserved.h"
 #include "compiler/codegen/trap_branches.h"
 
 #include "kiln/abi.h"
@@ -512,11 +513,7 @@ PreservedAnalyses ByteGatherPass::run(Function &F, FunctionAnalysisManager &) {
   for (WeakVH &V : Candidates)
     if (auto *I = dyn_cast_or_null<Instruction>(V))
       Changed |= G.tryRewrite(*I);
-  if (!Changed)
-    return PreservedAnalyses::all();
-  PreservedAnalyses PA;
-  PA.preserveSet<CFGAnalyses>();
-  return PA;
+  return preservedUnlessChanged(Changed);
 }
 
 } // namespace kiln::codegen

@@ -2,6 +2,8 @@
 
 #include "compiler/codegen/dot_reduction.h"
 
+#include "compiler/codegen/preserved.h"
+
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/IR/IRBuilder.h"
@@ -223,11 +225,7 @@ PreservedAnalyses IntegerDotReductionPass::run(Function &F,
   for (WeakTrackingVH &H : Roots)
     if (auto *Root = dyn_cast_or_null<ExtractElementInst>(H))
       Changed |= rewriteRoot(Root);
-  if (!Changed)
-    return PreservedAnalyses::all();
-  PreservedAnalyses PA;
-  PA.preserveSet<CFGAnalyses>();
-  return PA;
+  return preservedUnlessChanged(Changed);
 }
 
 } // namespace kiln::codegen

@@ -3,6 +3,7 @@
 #include "compiler/codegen/guard_traps.h"
 
 #include "compiler/codegen/memory_base.h"
+#include "compiler/codegen/preserved.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallBitVector.h"
@@ -373,11 +374,7 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
     After.CreateAlignedStore(L, Slot, Slot->getAlign(), /*isVolatile=*/true);
     Changed = true;
   }
-  if (!Changed)
-    return PreservedAnalyses::all();
-  PreservedAnalyses PA;
-  PA.preserveSet<CFGAnalyses>();
-  return PA;
+  return preservedUnlessChanged(Changed);
 }
 
 } // namespace kiln::codegen

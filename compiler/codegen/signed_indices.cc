@@ -2,6 +2,8 @@
 
 #include "compiler/codegen/signed_indices.h"
 
+#include "compiler/codegen/preserved.h"
+
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Analysis/ScalarEvolution.h"
 #include "llvm/IR/Constants.h"
@@ -58,11 +60,7 @@ PreservedAnalyses SignedIndexPass::run(Function &F,
     Cand.Ext->eraseFromParent();
     Changed = true;
   }
-  if (!Changed)
-    return PreservedAnalyses::all();
-  PreservedAnalyses PA;
-  PA.preserveSet<CFGAnalyses>();
-  return PA;
+  return preservedUnlessChanged(Changed);
 }
 
 } // namespace kiln::codegen

@@ -79,12 +79,8 @@ protected:
   void SetUp() override {
     I = instantiateTestModule("byte_gather", GetParam());
     ASSERT_TRUE(I);
-    std::shared_ptr<Memory> Mem = exportedMemory(*I);
-    ASSERT_TRUE(Mem);
-    Bytes = memoryData(*Mem);
-    // A recognisable pattern: byte k holds k * 7 + 3.
-    for (uint32_t K = 0; K < MemBytes; ++K)
-      Bytes[K] = uint8_t(K * 7 + 3);
+    Bytes = patternedMemory(*I, MemBytes);
+    ASSERT_TRUE(Bytes);
   }
 
   /// Runs `Name(P, Dst)`: true if it returned, false after an

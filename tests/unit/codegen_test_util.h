@@ -167,6 +167,19 @@ inline std::shared_ptr<Memory> exportedMemory(Instance &I) {
   return Mem ? Mem->M : nullptr;
 }
 
+/// The memory `I` exports as "memory", its first `Size` bytes filled with
+/// a recognisable pattern (byte k holds k * 7 + 3); null (after a test
+/// failure) if it exports none.
+inline uint8_t *patternedMemory(Instance &I, uint32_t Size) {
+  std::shared_ptr<Memory> Mem = exportedMemory(I);
+  if (!Mem)
+    return nullptr;
+  uint8_t *Bytes = memoryData(*Mem);
+  for (uint32_t K = 0; K < Size; ++K)
+    Bytes[K] = uint8_t(K * 7 + 3);
+  return Bytes;
+}
+
 /// Test-name suffix for a memory mode parameter.
 inline std::string modeName(const testing::TestParamInfo<MemoryMode> &P) {
   return P.param == MemoryMode::Guard ? "guard" : "bounds";
