@@ -86,6 +86,9 @@ using ByteOrigins = SmallVector<SmallBitVector, 16>;
 /// way with a byte unused in every lane (DemandedBits merges lanes), counts
 /// as narrowed too.
 bool mayBeNarrowed(LoadInst &L, DemandedBits &DB, const DataLayout &DL) {
+  // A scalable vector (RISC-V V) has no lane count to drop lanes from.
+  if (isa<ScalableVectorType>(L.getType()))
+    return false;
   if (someByteUnused(&L, DB))
     return true;
   unsigned LoadBytes = DL.getTypeStoreSize(L.getType());
@@ -132,7 +135,7 @@ bool mayBeNarrowed(LoadInst &L, DemandedBits &DB, const DataLayout &DL) {
     for (Use &Use : L.uses()) {
       // Reinterpreted as a vector: follow its bytes from there.
       if (const auto *Cast = dyn_cast<BitCastInst>(Use.getUser());
-          Cast && Cast->getType()->isVectorTy() &&
+          Cast && isa<FixedVectorType>(Cast->getType()) &&
           DL.getTypeStoreSize(Cast->getType()) == LoadBytes) {
         ByteOrigins Own(LoadBytes, SmallBitVector(LoadBytes));
         for (unsigned J = 0; J < LoadBytes; ++J)
