@@ -33,7 +33,14 @@
 // instructions without side effects, and bounds checks that branch to a
 // trap, may stand between the first of them and the value, so if one
 // gathered load would have trapped, nothing the program can observe
-// happens before the wide load traps in its place.
+// happens before the wide load does. In bounds-checked mode the loads'
+// checks stay and trap first. In guard mode the wide load must fault
+// itself, and it does: its address is zext(x + c_lo) + D, D >= 0, from the
+// lowest of the 32-bit sums. If no sum wrapped, that is the window. If one
+// did, x + c_lo lies within 64 KiB of 4 GiB, past the memory, so the load
+// at it faulted (its displacement is not negative), and so does the
+// window, D bytes above. The loads inside the window hand their trap
+// keepers (guard_traps.h) to it; one reaching past it keeps its own.
 //
 // Run last, after the unroller: the gathers of a vector loop only have
 // constant lane addresses once the loop is fully unrolled (see

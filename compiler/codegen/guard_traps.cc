@@ -5,9 +5,8 @@
 #include "compiler/codegen/memory_base.h"
 #include "compiler/codegen/preserved.h"
 
-#include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/ConstantFolding.h"
@@ -146,8 +145,8 @@ bool mayBeNarrowed(LoadInst &L, DemandedBits &DB, const DataLayout &DL) {
       const auto *Ins = dyn_cast<InsertElementInst>(Use.getUser());
       if (!Ins || Use.getOperandNo() != 1) {
         // A scalar use: the bytes it demands (a trunc, a shift by 8, a
-        // mask each leave some out).
-        // (DemandedBits answers for uses by integer instructions only.)
+        // mask each leave some out). DemandedBits answers for uses by
+        // integer instructions only; anything else takes every byte.
         auto *UserI = dyn_cast<Instruction>(Use.getUser());
         if (!L.getType()->isIntegerTy() || !UserI ||
             !UserI->getType()->isIntOrIntVectorTy()) {
@@ -264,8 +263,8 @@ bool mayBeNarrowed(LoadInst &L, DemandedBits &DB, const DataLayout &DL) {
               Out[Lane * OutE + B] = Mine[Lane * E + E - 1];
         Reach(I, Out);
       } else if (OutN == N && !isa<PHINode>(I) && !isa<CallBase>(I)) {
-        // Lane by lane (arithmetic, extends, compares): each result lane
-        // may carry all of its operand lane.
+        // Lane by lane (arithmetic, compares, conversions): each result
+        // lane may carry all of its operand lane.
         ByteOrigins Out(OutN * OutE, SmallBitVector(LoadBytes));
         for (unsigned Lane = 0; Lane < N; ++Lane) {
           SmallBitVector In = Union(Mine, Lane * E, E);
