@@ -1,0 +1,21 @@
+;; The assertions of the scripted runs of tests/unit/modules/guard_traps.wat
+;; (tests/cross/gathers.sh prepends the module): each out-of-bounds access
+;; traps in both memory modes, and returns normally one byte lower.
+(assert_trap (invoke "drop_load" (i32.const 65533)) "out of bounds memory access")
+(assert_trap (invoke "and_zero" (i32.const 65536)) "out of bounds memory access")
+(assert_trap (invoke "mul_zero" (i32.const 65529)) "out of bounds memory access")
+(assert_trap (invoke "compare_always" (i32.const -1)) "out of bounds memory access")
+(assert_trap (invoke "lane_overwritten" (i32.const 65536)) "out of bounds memory access")
+(assert_trap (invoke "low_byte" (i32.const 65535)) "out of bounds memory access")
+(assert_trap (invoke "high_half" (i32.const 65533)) "out of bounds memory access")
+(assert_trap (invoke "low_lane" (i32.const 65532)) "out of bounds memory access")
+(assert_trap (invoke "shifted_out" (i32.const 65536)) "out of bounds memory access")
+(invoke "drop_load" (i32.const 65532))
+(assert_return (invoke "and_zero" (i32.const 65535)) (i32.const 0))
+(assert_return (invoke "mul_zero" (i32.const 65528)) (i64.const 0))
+(assert_return (invoke "compare_always" (i32.const 0)) (i32.const 1))
+(assert_return (invoke "lane_overwritten" (i32.const 65535)) (v128.const i64x2 0 0))
+(assert_return (invoke "low_byte" (i32.const 65532)) (i32.const 0))
+(assert_return (invoke "high_half" (i32.const 65532)) (i32.const 0))
+(assert_return (invoke "low_lane" (i32.const 65520)) (i32.const 0))
+(assert_return (invoke "shifted_out" (i32.const 65535)) (v128.const i64x2 0 0))
