@@ -28,42 +28,15 @@ using namespace llvm;
 using namespace llvm::PatternMatch;
 
 /// The i32 index b of a linear-memory access whose pointer is
-/// base + zext(b) + a constant >= 0, however GEPs and adds spell it, with
-/// base loaded from the VMContext's first field (memory 0's base). Null for
-/// anything else: table slots, globals, the stack.
+/// base + zext(b) + a constant >= 0 (see linearAddress); null for anything
+/// else. A negative total could reach below the index: then a successful
+/// access would not bound the index itself.
 Value *accessedIndex(Instruction &I, const Argument *Vmctx,
                      const DataLayout &DL) {
   Value *Ptr = getLoadStorePointerOperand(&I);
-  if (!Ptr)
-    return nullptr;
-  Value *Index = nullptr;
-  APInt Offset(64, 0);
-  while (auto *G = dyn_cast<GEPOperator>(Ptr)) {
-    if (G->hasAllConstantIndices()) {
-      if (!G->accumulateConstantOffset(DL, Offset))
-        return nullptr;
-    } else {
-      if (Index || G->getNumIndices() != 1 ||
-          !G->getSourceElementType()->isIntegerTy(8))
-        return nullptr;
-      Value *Idx = G->getOperand(1);
-      Value *X;
-      const APInt *C;
-      while (match(Idx, m_AddLike(m_Value(X), m_APInt(C)))) {
-        Offset += C->sextOrTrunc(64);
-        Idx = X;
-      }
-      if (!match(Idx, m_ZExt(m_Value(X))) || !X->getType()->isIntegerTy(32))
-        return nullptr;
-      Index = X;
-    }
-    Ptr = G->getPointerOperand();
-  }
-  // A negative total could reach below the index: then a successful access
-  // would not bound the index itself.
-  if (!Index || Offset.isNegative() || !isMemoryBase(Ptr, Vmctx))
-    return nullptr;
-  return Index;
+  std::optional<LinearAddress> A =
+      Ptr ? linearAddress(Ptr, Vmctx, DL) : std::nullopt;
+  return A && A->Sum && A->Outer >= 0 ? A->Sum : nullptr;
 }
 
 /// Whether V is memory 0's current size, loaded from the VMContext.

@@ -284,55 +284,6 @@ private:
   }
 };
 
-/// A linear-memory address: base + zext(Index + Inner) + Outer, or, when
-/// Index is already 64 bits wide, base + Index + Outer (Inner = 0).
-struct LinearAddress {
-  Value *Index = nullptr; ///< Null for a constant address.
-  uint32_t Inner = 0;     ///< Added in 32 bits, so it may wrap.
-  int64_t Outer = 0;      ///< Added in 64 bits.
-  Value *Sum = nullptr;   ///< Index + Inner, the zext's operand, if any.
-  Value *Base = nullptr;  ///< Memory 0's base.
-};
-
-std::optional<LinearAddress> linearAddress(Value *Ptr, const Argument *Vmctx,
-                                           const DataLayout &DL) {
-  LinearAddress A;
-  APInt Outer(64, 0);
-  bool HaveIndex = false;
-  while (auto *G = dyn_cast<GEPOperator>(Ptr)) {
-    if (G->hasAllConstantIndices()) {
-      if (!G->accumulateConstantOffset(DL, Outer))
-        return std::nullopt;
-    } else {
-      if (HaveIndex || G->getNumIndices() != 1 ||
-          !G->getSourceElementType()->isIntegerTy(8))
-        return std::nullopt;
-      HaveIndex = true;
-      Value *Idx = G->getOperand(1), *X;
-      const APInt *C;
-      while (match(Idx, m_AddLike(m_Value(X), m_APInt(C)))) {
-        Outer += C->sextOrTrunc(64);
-        Idx = X;
-      }
-      if (match(Idx, m_ZExt(m_Value(X))) && X->getType()->isIntegerTy(32)) {
-        A.Sum = X;
-        while (match(X, m_AddLike(m_Value(Idx), m_APInt(C)))) {
-          A.Inner += uint32_t(C->getZExtValue());
-          X = Idx;
-        }
-        Idx = X;
-      }
-      A.Index = Idx;
-    }
-    Ptr = G->getPointerOperand();
-  }
-  if (!isMemoryBase(Ptr, Vmctx) || Outer.getSignificantBits() > 40)
-    return std::nullopt;
-  A.Outer = Outer.getSExtValue();
-  A.Base = Ptr;
-  return A;
-}
-
 /// Whether everything from the first of Loads to Root, walking back through
 /// single-predecessor blocks entered past a bounds check (the other way
 /// leads to a trap), is free of side effects.
