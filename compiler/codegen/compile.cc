@@ -104,7 +104,9 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
         FPM.addPass(ByteGatherPass());
         if (IsX86_64)
           FPM.addPass(WidenAddressPhisPass());
-        // Last: the loads that must stay to fault (see guard_traps.h).
+        // Last: the loads that must stay to fault (see guard_traps.h). The
+        // -O0 pipeline runs this callback too, and must: instruction
+        // selection narrows and drops loads there as well.
         if (Mode == MemoryMode::Guard)
           FPM.addPass(GuardTrapsPass());
         MPM.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(FPM)));
@@ -117,10 +119,6 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
   llvm::ModulePassManager MPM =
       L == 0 ? PB.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
              : PB.buildPerModuleDefaultPipeline(optLevel(L));
-  // -O0 optimizes nothing in IR, but instruction selection still narrows
-  // and drops loads, so their keepers must become volatile loads there too.
-  if (L == 0 && Mode == MemoryMode::Guard)
-    MPM.addPass(llvm::createModuleToFunctionPassAdaptor(GuardTrapsPass()));
   MPM.run(LM, MAM);
 }
 
