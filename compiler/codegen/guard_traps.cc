@@ -317,9 +317,11 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
     if (isTrapKeeper(&I))
       Keepers.push_back(&I);
 
-  // The values the keepers held. Once they are gone, a linear-memory load
-  // left without a use stays, volatile; anything else left without a use
-  // goes, and the loads only it used are looked at in turn.
+  // The values the keepers held, and every instruction already unused (at
+  // -O0 dead code is still there, and instruction selection drops it with
+  // the loads it uses). A linear-memory load left without a use stays,
+  // volatile; anything else without a use goes, and the loads only it used
+  // are looked at in turn.
   SmallVector<WeakTrackingVH, 64> Held;
   for (Instruction *K : Keepers) {
     auto *CB = cast<CallBase>(K);
@@ -328,6 +330,9 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
         Held.push_back(U.get());
     K->eraseFromParent();
   }
+  for (Instruction &I : instructions(F))
+    if (I.use_empty())
+      Held.push_back(&I);
   bool Changed = !Keepers.empty();
   while (!Held.empty()) {
     auto *I = dyn_cast_or_null<Instruction>(Held.pop_back_val());

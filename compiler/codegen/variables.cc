@@ -45,30 +45,11 @@ void FunctionLowering::lowerVariable(const wasm::Instr &I) {
   KILN_UNREACHABLE("variable opcode without lowering");
 }
 
-/// A dropped value is dead to LLVM, and so would be the linear-memory loads
-/// that produced it. In guard mode such a load is also the bounds check (its
-/// fault is the trap), so the loads feeding a dropped value are made volatile:
-/// they stay, and still trap when out of bounds.
-static void keepLoadsOf(llvm::Value *V, unsigned Depth) {
-  auto *I = llvm::dyn_cast<llvm::Instruction>(V);
-  if (!I || Depth > 8)
-    return;
-  if (auto *L = llvm::dyn_cast<llvm::LoadInst>(I)) {
-    if (L->getMetadata(llvm::LLVMContext::MD_tbaa))
-      L->setVolatile(true);
-    return;
-  }
-  if (llvm::isa<llvm::PHINode>(I) || llvm::isa<llvm::CallBase>(I))
-    return; // calls are kept anyway; PHIs come from other blocks
-  for (llvm::Value *Op : I->operands())
-    keepLoadsOf(Op, Depth + 1);
-}
-
 void FunctionLowering::lowerParametric(const wasm::Instr &I) {
   if (I.Opcode == Op::Drop) {
-    llvm::Value *V = pop();
-    if (ML.options().Mode == MemoryMode::Guard)
-      keepLoadsOf(V, 0);
+    // A dropped value is dead to LLVM; in guard mode the loads that made it
+    // must still fault, which their trap keepers see to (guard_traps.h).
+    pop();
     return;
   }
   llvm::Value *Cond = pop();

@@ -55,9 +55,8 @@ std::string functionIr(const std::string &Ir, unsigned Index) {
   return Ir.substr(Begin, End == std::string::npos ? End : End + 3 - Begin);
 }
 
-/// guard_traps.wat's functions, each with one load LLVM would drop or
-/// narrow.
-constexpr unsigned GuardTrapFunctions = 9;
+/// guard_traps.wat's functions, each with a load LLVM would drop or narrow.
+constexpr unsigned GuardTrapFunctions = 11;
 /// byte_gather.wat's be_words and be_words_loop, whose loads are all used.
 constexpr unsigned BeWords = 0, BeWordsLoop = 1;
 

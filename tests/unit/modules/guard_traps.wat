@@ -27,4 +27,10 @@
     (i16x8.shr_u
       (v128.load8_lane 2 (local.get $p) (v128.const i64x2 0 0))
       (i32.const 8)))
+  ;; Dropped through other instructions: dead code even at -O0.
+  (func (export "drop_sum") (param $p i32)
+    (drop (i32.add (i32.load (local.get $p))
+                   (i32.load8_u offset=2 (local.get $p)))))
+  (func (export "drop_lane") (param $p i32)
+    (drop (i32x4.extract_lane 1 (v128.load (local.get $p)))))
 )
