@@ -54,14 +54,17 @@ bool lanesExtracted(PHINode &P, const Loop &L) {
   return false;
 }
 
-} // namespace
-
+/// Whether `L`'s header has a vector induction (constant start, constant
+/// step) whose lanes, or lanes of a value computed lane by lane from it,
+/// the loop extracts.
 bool extractsLaneInduction(const Loop &L) {
   for (PHINode &P : L.getHeader()->phis())
     if (isConstantVectorInduction(P, L) && lanesExtracted(P, L))
       return true;
   return false;
 }
+
+} // namespace
 
 PreservedAnalyses LaneInductionUnrollPass::run(Function &F,
                                                FunctionAnalysisManager &FAM) {

@@ -24,10 +24,6 @@
 
 #include "llvm/IR/PassManager.h"
 
-namespace llvm {
-class Loop;
-} // namespace llvm
-
 namespace kiln::codegen {
 
 struct LaneInductionUnrollPass
@@ -39,11 +35,6 @@ struct LaneInductionUnrollPass
   llvm::PreservedAnalyses run(llvm::Function &F,
                               llvm::FunctionAnalysisManager &FAM);
 };
-
-/// Whether `L`'s header has a vector induction (constant start, constant
-/// step) whose lanes, or lanes of a value computed lane by lane from it,
-/// the loop extracts. Exposed for tests.
-bool extractsLaneInduction(const llvm::Loop &L);
 
 } // namespace kiln::codegen
 
