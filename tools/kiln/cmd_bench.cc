@@ -69,7 +69,9 @@ static void printBenchHelp() {
       "                            overruns: calls that end after the next\n"
       "                            release.\n"
       "      --setup <NAME>        Call export NAME (no arguments) once before\n"
-      "                            the warm-up, e.g. an init. Repeatable.\n"
+      "                            the warm-up, e.g. an init, and with --native\n"
+      "                            the library's void NAME(void) too.\n"
+      "                            Repeatable.\n"
       "      --native <LIB.so:SYMBOL>\n"
       "                            Also call SYMBOL from the shared library\n"
       "                            LIB.so (the same C compiled natively) with\n"
@@ -374,9 +376,16 @@ int benchMain(const std::vector<std::string> &Args) {
   if (O.Invoke != "_initialize" && hasFuncExport(I, "_initialize"))
     if (Expected<std::vector<Value>> R = I.call("_initialize", {}); !R)
       return failed(R.takeError(), Names, O.File);
-  for (const std::string &S : O.Setup)
+  for (const std::string &S : O.Setup) {
     if (Expected<std::vector<Value>> R = I.call(S, {}); !R)
       return failed(R.takeError(), Names, O.File);
+    // The same C compiled natively has the same init under the same name.
+    if (Native && !Native->callSetup(S))
+      std::fprintf(stderr,
+                   "warning: the native library has no '%s': its side of "
+                   "--setup is skipped\n",
+                   S.c_str());
+  }
 
   // The real-time settings come after loading and instantiation (their
   // page faults and allocations are not what is measured) and before the

@@ -122,6 +122,14 @@ NativeBaseline::~NativeBaseline() {
     ::dlclose(Handle);
 }
 
+bool NativeBaseline::callSetup(const std::string &Name) {
+  void *Setup = ::dlsym(Handle, Name.c_str());
+  if (!Setup)
+    return false;
+  reinterpret_cast<void (*)()>(Setup)();
+  return true;
+}
+
 void NativeBaseline::setArgs(const uint8_t (*Slots)[16]) {
   size_t NextInt = 0, NextFloat = 0;
   for (size_t I = 0; I < NumParams; ++I) {

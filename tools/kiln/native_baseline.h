@@ -36,6 +36,11 @@ public:
   NativeBaseline &operator=(NativeBaseline &&) = delete;
   ~NativeBaseline();
 
+  /// Calls the library's `void Symbol(void)` once if it has one (the
+  /// native side of `--setup`, an init the measured function relies on);
+  /// false when it has none.
+  bool callSetup(const std::string &Symbol);
+
   /// Takes the arguments, in the 16-byte little-endian slots of a Wasm
   /// call (kiln/abi.h), once; call() then passes them every time.
   void setArgs(const uint8_t (*Slots)[16]);

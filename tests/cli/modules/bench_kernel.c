@@ -22,6 +22,10 @@ EXPORT("work") int32_t work(int32_t N) {
   return Acc;
 }
 
+// Same type as work(), another result: a baseline that is not the same
+// function, which kiln bench must notice.
+EXPORT("negate") int32_t negate(int32_t N) { return -N; }
+
 // Mixed argument classes, in an order that interleaves them: the native
 // baseline must pass each where the C calling convention expects it.
 EXPORT("mix") double mix(int32_t A, double X, int64_t B, float Y) {
