@@ -302,10 +302,13 @@ std::string latencySvg(const BenchReport &R, const BenchSamples &S) {
   std::string Args;
   for (const std::string &A : R.Args)
     Args += (Args.empty() ? "" : ", ") + A;
+  // The file's name, not its path: a build directory's path would push
+  // the title off the picture.
+  std::string File = R.File.substr(R.File.rfind('/') + 1);
   Svg += formatString("<text x=\"%.1f\" y=\"24\" font-size=\"16\" "
                       "font-weight=\"bold\">kiln bench: %s(%s) in %s</text>\n",
                       Left, xmlText(R.Export).c_str(), xmlText(Args).c_str(),
-                      xmlText(R.File).c_str());
+                      xmlText(File).c_str());
   std::string Sub =
       formatString("%zu calls %s; Kiln p50 %s, p99 %s, max %s", R.Count,
                    R.PeriodNs ? ("every " + formatDuration(double(R.PeriodNs)))

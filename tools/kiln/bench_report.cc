@@ -23,7 +23,8 @@ std::string formatDuration(double Ns) {
     return formatString(Ns < 1e4 ? "%.2f us" : Ns < 1e5 ? "%.1f us" : "%.0f us",
                         Ns / 1e3);
   if (Ns < 1e9)
-    return formatString(Ns < 1e7 ? "%.3f ms" : "%.2f ms", Ns / 1e6);
+    return formatString(Ns < 1e7 ? "%.3f ms" : Ns < 1e8 ? "%.2f ms" : "%.1f ms",
+                        Ns / 1e6);
   return formatString("%.3f s", Ns / 1e9);
 }
 

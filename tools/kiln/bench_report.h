@@ -35,7 +35,7 @@ struct BenchReport {
   bool budgetMissed() const { return BudgetNs && Kiln.BudgetMisses; }
 };
 
-/// A duration for people: "850 ns", "12.4 us", "1.25 ms", "2.000 s" (three
+/// A duration for people: "850 ns", "12.4 us", "1.250 ms", "2.000 s" (three
 /// significant digits or more).
 std::string formatDuration(double Ns);
 
