@@ -299,12 +299,26 @@ static void checkBaselineAgrees(WasmCall &Wasm, NativeBaseline &Native,
     std::memcpy(&B, &N, 8);
     Same = std::fabs(A - B) <= 1e-9 * std::fmax(std::fabs(A), std::fabs(B));
   }
-  if (!Same)
-    std::fprintf(stderr,
-                 "warning: the native baseline %s returned %llu (bits), the "
-                 "export %llu: is it the same function with the same "
-                 "arguments?\n",
-                 Spec.c_str(), (unsigned long long)N, (unsigned long long)W);
+  if (Same)
+    return;
+  auto AsValue = [&](uint64_t Bits) {
+    switch (Sig.Results[0]) {
+    case ValType::I32:
+      return Value::i32(uint32_t(Bits));
+    case ValType::F32:
+      return Value::f32Bits(uint32_t(Bits));
+    case ValType::F64:
+      return Value::f64Bits(Bits);
+    default:
+      return Value::i64(Bits);
+    }
+  };
+  std::fprintf(stderr,
+               "warning: the native baseline %s returned %s, the export %s: "
+               "is it the same function, with the same arguments and "
+               "setup?\n",
+               Spec.c_str(), formatValue(AsValue(N)).c_str(),
+               formatValue(AsValue(W)).c_str());
 }
 
 int benchMain(const std::vector<std::string> &Args) {
