@@ -185,6 +185,25 @@ bool registerKernelBenchmarks() {
     registerNative("kernel", NK.Name, NK.Run, Native);
     registerWasm("kernel", NK.Name, "guard", Ways[0], Native);
     registerWasm("kernel", NK.Name, "bounds", Ways[1], Native);
+    // The same code without interruption polls (--no-interrupt), for the
+    // cost of the polls; interleaved with the rest like any benchmark.
+    for (const char *Tag : {"guard-nointr", "bounds-nointr"}) {
+      std::string Path = Dir + "/" + NK.File + "." + Tag + ".kiln";
+      Expected<std::shared_ptr<Module>> M = loadArtifactFile(Path);
+      Expected<WasmKernel> K =
+          M ? instantiateKernel(std::move(*M), NK.Name)
+            : Expected<WasmKernel>(M.takeError());
+      Expected<uint32_t> Sum =
+          K ? callRun(*K) : Expected<uint32_t>(K.takeError());
+      if (!Sum || *Sum != Native) {
+        reportFailure(Path + ": " +
+                      (Sum ? std::string("checksum differs from native")
+                           : Sum.takeError().str()));
+        Ok = false;
+        continue;
+      }
+      registerWasm("kernel", NK.Name, Tag, keep(std::move(*K)), Native);
+    }
   }
 
   // Issue 4: hand-written SIMD, wasm_simd128.h vs SSE.

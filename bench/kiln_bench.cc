@@ -78,6 +78,38 @@ public:
     return N % 2 ? V[N / 2] : (V[N / 2 - 1] + V[N / 2]) / 2;
   }
 
+  /// Issue 17: code with interruption polls (the default) over the same
+  /// code compiled with --no-interrupt, per kernel and memory mode.
+  void printInterruptOverhead(const std::vector<std::string> &Kernels) const {
+    if (Kernels.empty() || !std::isfinite(median("kernel/" + Kernels[0] +
+                                                 "/guard-nointr")))
+      return;
+    std::printf("\nInterruption polls: default / --no-interrupt, median CPU "
+                "time\n%-12s %10s %10s\n",
+                "kernel", "guard", "bounds");
+    double Log[2] = {0, 0}, Worst[2] = {0, 0};
+    unsigned N[2] = {0, 0};
+    for (const std::string &K : Kernels) {
+      double R[2];
+      for (int M = 0; M < 2; ++M) {
+        std::string Mode = M == 0 ? "guard" : "bounds";
+        R[M] = median("kernel/" + K + "/" + Mode) /
+               median("kernel/" + K + "/" + Mode + "-nointr");
+        if (std::isfinite(R[M])) {
+          Log[M] += std::log(R[M]);
+          Worst[M] = std::max(Worst[M], R[M]);
+          ++N[M];
+        }
+      }
+      std::printf("%-12s %9.3fx %9.3fx\n", K.c_str(), R[0], R[1]);
+    }
+    std::printf("%-12s %9.3fx %9.3fx\n%-12s %9.3fx %9.3fx\n(targets: geomean "
+                "<= 1.03x, no kernel > 1.08x)\n",
+                "geomean", N[0] ? std::exp(Log[0] / N[0]) : NAN,
+                N[1] ? std::exp(Log[1] / N[1]) : NAN, "worst", Worst[0],
+                Worst[1]);
+  }
+
   void printSummary() const {
     std::vector<std::string> Kernels;
     for (const auto &[Name, _] : allNames())
@@ -118,6 +150,7 @@ public:
                     "1.10x, no kernel > 1.30x, bounds geomean <= 1.25x)\n",
                     WorstName.c_str(), WorstG);
     }
+    printInterruptOverhead(Kernels);
     double Sse = median("simd/fir/native");
     if (std::isfinite(Sse)) {
       double G = median("simd/fir/guard"), B = median("simd/fir/bounds");

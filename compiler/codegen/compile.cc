@@ -9,6 +9,7 @@
 #include "compiler/codegen/dot_reduction.h"
 #include "compiler/codegen/function_lowering.h"
 #include "compiler/codegen/guard_traps.h"
+#include "compiler/codegen/interrupt_polls.h"
 #include "compiler/codegen/lane_induction_unroll.h"
 #include "compiler/codegen/module_info.h"
 #include "compiler/codegen/object_arch.h"
@@ -62,7 +63,7 @@ static llvm::CodeGenOptLevel codegenLevel(unsigned L) {
 }
 
 static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
-                     MemoryMode Mode) {
+                     MemoryMode Mode, bool Interrupt) {
   llvm::LoopAnalysisManager LAM;
   llvm::FunctionAnalysisManager FAM;
   llvm::CGSCCAnalysisManager CGAM;
@@ -97,7 +98,8 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
         FPM.addPass(LaneInductionUnrollPass());
       });
   PB.registerOptimizerLastEPCallback(
-      [IsX86_64, Mode](llvm::ModulePassManager &MPM, llvm::OptimizationLevel) {
+      [IsX86_64, Mode, Interrupt](llvm::ModulePassManager &MPM,
+                                  llvm::OptimizationLevel) {
         llvm::FunctionPassManager FPM;
         FPM.addPass(IntegerDotReductionPass());
         // After the unroller: see byte_gather.h.
@@ -109,6 +111,10 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
         // selection narrows and drops loads there as well.
         if (Mode == MemoryMode::Guard)
           FPM.addPass(GuardTrapsPass());
+        // On the final loops, out of the optimizer's way: see
+        // interrupt_polls.h.
+        if (Interrupt)
+          FPM.addPass(InterruptPollsPass());
         MPM.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(FPM)));
       });
   PB.registerModuleAnalyses(MAM);
@@ -206,7 +212,7 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
   if (llvm::verifyModule(LM, &VOS))
     return Error::make(ErrorKind::Unsupported,
                        "internal compiler error: invalid IR: " + VOS.str());
-  optimize(LM, *TM, Opts.OptLevel, Mode);
+  optimize(LM, *TM, Opts.OptLevel, Mode, Opts.Interrupt);
   if (Opts.DumpIr)
     LM.print(llvm::errs(), nullptr);
 
@@ -241,6 +247,7 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
       std::string("kiln " KILN_VERSION " (LLVM ") + llvmVersion() + ")";
   Art.Target.WasmSha256 = sha256(Wasm);
   Art.Target.OptLevel = uint8_t(Opts.OptLevel);
+  Art.Target.Interrupt = Opts.Interrupt ? 1 : 0;
   KILN_CHECK(describeModule(*M, *Image, Art));
   return Art;
 }

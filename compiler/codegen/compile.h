@@ -27,6 +27,9 @@ struct CompileOptions {
   unsigned OptLevel = 2;
   std::optional<MemoryMode> Mode; // empty: the target's default
   wasm::Features WasmFeatures;
+  /// Poll for interruption at function entries and loop headers
+  /// (interrupt_polls.h); off (--no-interrupt), calls cannot be stopped.
+  bool Interrupt = true;
   bool DumpIr = false;  // print the optimized IR to stderr
   /// If set, receives the generated code as assembly text (what the
   /// artifact's code section holds, before layout), for inspection and for

@@ -320,6 +320,10 @@ private:
 } // namespace
 
 Error Checker::run() {
+  if (A.Target.Interrupt > 1)
+    return fail(SectionId::Target, 0,
+                formatString("invalid interruption kind %u",
+                             unsigned(A.Target.Interrupt)));
   KILN_CHECK(checkTypes());
   KILN_CHECK(checkImports());
   KILN_CHECK(checkFunctionTypes());

@@ -13,8 +13,10 @@
 
 #include "src/host_call.h"
 #include "src/instance.h"
+#include "src/interrupt.h"
 #include "src/trap.h"
 
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
@@ -46,26 +48,53 @@ static uint32_t builtinMemoryGrow(VMContext *Ctx, uint32_t Delta) {
   return M ? M->grow(Delta) : ~uint32_t(0);
 }
 
-static void builtinMemoryFill(VMContext *Ctx, uint32_t Dst, uint32_t Byte,
+/// Bulk operations work in chunks and poll between them (interrupt.h), so
+/// that a huge fill or copy stops within the same bound as a loop: 64 KiB
+/// of memory, or 16K table elements, take a few microseconds.
+static constexpr uint32_t MemoryChunk = 64 * 1024;
+static constexpr uint32_t TableChunk = 16 * 1024;
+
+KILN_KEEPS_FRAME static void builtinMemoryFill(VMContext *Ctx, uint32_t Dst, uint32_t Byte,
                               uint32_t Len) {
   KILN_CALLER_PC(Pc);
   if (!inBounds(Dst, Len, Ctx->MemorySize))
     raiseTrap(TrapCode::MemoryOutOfBounds, InstanceState::of(Ctx).Mod, 0,
               Pc);
-  std::memset(Ctx->MemoryBase + Dst, int(uint8_t(Byte)), Len);
+  for (uint32_t Done = 0; Done < Len;) {
+    uint32_t N = std::min(Len - Done, MemoryChunk);
+    std::memset(Ctx->MemoryBase + Dst + Done, int(uint8_t(Byte)), N);
+    Done += N;
+    KILN_POLL_IN_BUILTIN(Ctx, Pc, KILN_WASM_FP());
+  }
 }
 
-static void builtinMemoryCopy(VMContext *Ctx, uint32_t Dst, uint32_t Src,
+/// memmove in chunks: front to back when the destination is below the
+/// source, back to front otherwise, so no chunk overwrites bytes a later
+/// one still reads.
+static void chunkedMove(VMContext *Ctx, uint8_t *Dst, const uint8_t *Src,
+                        uint32_t Len, uintptr_t Pc, uintptr_t Fp) {
+  bool Forward = Dst <= Src;
+  for (uint32_t Done = 0; Done < Len;) {
+    uint32_t N = std::min(Len - Done, MemoryChunk);
+    uint32_t At = Forward ? Done : Len - Done - N;
+    std::memmove(Dst + At, Src + At, N);
+    Done += N;
+    KILN_POLL_IN_BUILTIN(Ctx, Pc, Fp);
+  }
+}
+
+KILN_KEEPS_FRAME static void builtinMemoryCopy(VMContext *Ctx, uint32_t Dst, uint32_t Src,
                               uint32_t Len) {
   KILN_CALLER_PC(Pc);
   if (!inBounds(Dst, Len, Ctx->MemorySize) ||
       !inBounds(Src, Len, Ctx->MemorySize))
     raiseTrap(TrapCode::MemoryOutOfBounds, InstanceState::of(Ctx).Mod, 0,
               Pc);
-  std::memmove(Ctx->MemoryBase + Dst, Ctx->MemoryBase + Src, Len);
+  chunkedMove(Ctx, Ctx->MemoryBase + Dst, Ctx->MemoryBase + Src, Len, Pc,
+              KILN_WASM_FP());
 }
 
-static void builtinMemoryInit(VMContext *Ctx, uint32_t Seg, uint32_t Dst,
+KILN_KEEPS_FRAME static void builtinMemoryInit(VMContext *Ctx, uint32_t Seg, uint32_t Dst,
                               uint32_t Src, uint32_t Len) {
   KILN_CALLER_PC(Pc);
   InstanceState &S = InstanceState::of(Ctx);
@@ -73,7 +102,8 @@ static void builtinMemoryInit(VMContext *Ctx, uint32_t Seg, uint32_t Dst,
   if (!inBounds(Src, Len, Data.size()) || !inBounds(Dst, Len, Ctx->MemorySize))
     raiseTrap(TrapCode::MemoryOutOfBounds, S.Mod, 0, Pc);
   if (Len)
-    std::memcpy(Ctx->MemoryBase + Dst, Data.data() + Src, Len);
+    chunkedMove(Ctx, Ctx->MemoryBase + Dst, Data.data() + Src, Len, Pc,
+                KILN_WASM_FP());
 }
 
 static void builtinDataDrop(VMContext *Ctx, uint32_t Seg) {
@@ -85,34 +115,65 @@ static uint32_t builtinTableGrow(VMContext *Ctx, uint32_t Table, void *Init,
   return InstanceState::of(Ctx).Tables[Table]->grow(Delta, Init);
 }
 
-static void builtinTableFill(VMContext *Ctx, uint32_t Table, uint32_t Dst,
+KILN_KEEPS_FRAME static void builtinTableFill(VMContext *Ctx, uint32_t Table, uint32_t Dst,
                              void *Val, uint32_t Len) {
   KILN_CALLER_PC(Pc);
   InstanceState &S = InstanceState::of(Ctx);
-  if (!S.Tables[Table]->fill(Dst, Val, Len))
+  kiln::Table &T = *S.Tables[Table];
+  if (!inBounds(Dst, Len, T.size()))
     raiseTrap(TrapCode::TableOutOfBounds, S.Mod, 0, Pc);
+  for (uint32_t Done = 0; Done < Len;) {
+    uint32_t N = std::min(Len - Done, TableChunk);
+    T.fill(Dst + Done, Val, N);
+    Done += N;
+    KILN_POLL_IN_BUILTIN(Ctx, Pc, KILN_WASM_FP());
+  }
 }
 
-static void builtinTableCopy(VMContext *Ctx, uint32_t DstTable,
+KILN_KEEPS_FRAME static void builtinTableCopy(VMContext *Ctx, uint32_t DstTable,
                              uint32_t SrcTable, uint32_t Dst, uint32_t Src,
                              uint32_t Len) {
   KILN_CALLER_PC(Pc);
   InstanceState &S = InstanceState::of(Ctx);
-  if (!kiln::Table::copy(*S.Tables[DstTable], Dst, *S.Tables[SrcTable], Src,
-                         Len))
+  kiln::Table &D = *S.Tables[DstTable], &Sr = *S.Tables[SrcTable];
+  if (!inBounds(Dst, Len, D.size()) || !inBounds(Src, Len, Sr.size()))
     raiseTrap(TrapCode::TableOutOfBounds, S.Mod, 0, Pc);
+  // In chunks that never overwrite what a later chunk reads (as memmove).
+  bool Forward = &D != &Sr || Dst <= Src;
+  for (uint32_t Done = 0; Done < Len;) {
+    uint32_t N = std::min(Len - Done, TableChunk);
+    uint32_t At = Forward ? Done : Len - Done - N;
+    kiln::Table::copy(D, Dst + At, Sr, Src + At, N);
+    Done += N;
+    KILN_POLL_IN_BUILTIN(Ctx, Pc, KILN_WASM_FP());
+  }
 }
 
-static void builtinTableInit(VMContext *Ctx, uint32_t Table, uint32_t Seg,
+KILN_KEEPS_FRAME static void builtinTableInit(VMContext *Ctx, uint32_t Table, uint32_t Seg,
                              uint32_t Dst, uint32_t Src, uint32_t Len) {
   KILN_CALLER_PC(Pc);
   InstanceState &S = InstanceState::of(Ctx);
-  if (!S.Tables[Table]->init(Dst, S.ElemSegs[Seg], Src, Len))
+  kiln::Table &T = *S.Tables[Table];
+  if (!inBounds(Dst, Len, T.size()) ||
+      !inBounds(Src, Len, S.ElemSegs[Seg].size()))
     raiseTrap(TrapCode::TableOutOfBounds, S.Mod, 0, Pc);
+  for (uint32_t Done = 0; Done < Len;) {
+    uint32_t N = std::min(Len - Done, TableChunk);
+    T.init(Dst + Done, S.ElemSegs[Seg], Src + Done, N);
+    Done += N;
+    KILN_POLL_IN_BUILTIN(Ctx, Pc, KILN_WASM_FP());
+  }
 }
 
 static void builtinElemDrop(VMContext *Ctx, uint32_t Seg) {
   std::vector<void *>().swap(InstanceState::of(Ctx).ElemSegs[Seg]);
+}
+
+KILN_KEEPS_FRAME static void builtinInterruptCheck(VMContext *Ctx, uint32_t WasmOffset) {
+  KILN_CALLER_PC(Pc);
+  if (mustStop(Ctx))
+    raiseTrap(TrapCode::Interrupted, InstanceState::of(Ctx).Mod, WasmOffset,
+              Pc, KILN_WASM_FP());
 }
 
 // Each function's C type must be exactly its builtins.def row.

@@ -158,9 +158,11 @@ kiln_instance *kiln_linker_instantiate(kiln_linker *L, kiln_module *M,
 
 void kiln_instance_free(kiln_instance *I) { delete I; }
 
-kiln_status kiln_call(kiln_instance *I, const char *Name, const kiln_val *Args,
-                      size_t NArgs, kiln_val *Results, size_t NResults,
-                      kiln_trap *Trap, char *Err, size_t ErrLen) {
+static kiln_status callExport(kiln_instance *I, const char *Name,
+                              const kiln_val *Args, size_t NArgs,
+                              kiln_val *Results, size_t NResults,
+                              const Deadline *D, kiln_trap *Trap, char *Err,
+                              size_t ErrLen) {
   if (Trap)
     *Trap = kiln_trap{0, UINT32_MAX};
   if (!I || !Name || (NArgs && !Args) || (NResults && !Results)) {
@@ -173,7 +175,8 @@ kiln_status kiln_call(kiln_instance *I, const char *Name, const kiln_val *Args,
       setError(Err, ErrLen, "argument of an unknown kind");
       return KILN_ERROR;
     }
-  Expected<std::vector<Value>> R = I->I->call(Name, Vals);
+  Expected<std::vector<Value>> R =
+      D ? I->I->call(Name, Vals, *D) : I->I->call(Name, Vals);
   if (!R) {
     Error E = R.takeError();
     setError(Err, ErrLen, E.str());
@@ -194,6 +197,48 @@ kiln_status kiln_call(kiln_instance *I, const char *Name, const kiln_val *Args,
     }
   return KILN_OK;
 }
+
+kiln_status kiln_call(kiln_instance *I, const char *Name, const kiln_val *Args,
+                      size_t NArgs, kiln_val *Results, size_t NResults,
+                      kiln_trap *Trap, char *Err, size_t ErrLen) {
+  return callExport(I, Name, Args, NArgs, Results, NResults, nullptr, Trap,
+                    Err, ErrLen);
+}
+
+kiln_status kiln_call_with_deadline(kiln_instance *I, const char *Name,
+                                    const kiln_val *Args, size_t NArgs,
+                                    kiln_val *Results, size_t NResults,
+                                    uint64_t BudgetNs, kiln_trap *Trap,
+                                    char *Err, size_t ErrLen) {
+  if (!BudgetNs)
+    return kiln_call(I, Name, Args, NArgs, Results, NResults, Trap, Err,
+                     ErrLen);
+  Deadline D = Deadline::after(std::chrono::nanoseconds(BudgetNs));
+  return callExport(I, Name, Args, NArgs, Results, NResults, &D, Trap, Err,
+                    ErrLen);
+}
+
+kiln_status kiln_instance_set_deadline(kiln_instance *I, uint64_t BudgetNs,
+                                       char *Err, size_t ErrLen) {
+  if (!I) {
+    setError(Err, ErrLen, "null argument");
+    return KILN_ERROR;
+  }
+  Deadline D = BudgetNs ? Deadline::after(std::chrono::nanoseconds(BudgetNs))
+                        : Deadline::none();
+  if (Error E = I->I->setDefaultDeadline(D)) {
+    setError(Err, ErrLen, E.str());
+    return KILN_ERROR;
+  }
+  return KILN_OK;
+}
+
+void kiln_instance_interrupt(kiln_instance *I) {
+  if (I)
+    I->I->interrupt();
+}
+
+void kiln_epoch_increment(void) { incrementEpoch(); }
 
 uint8_t *kiln_memory(kiln_instance *I, const char *Name, uint64_t *Size) {
   if (!I || !Name)

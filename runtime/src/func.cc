@@ -68,7 +68,8 @@ std::shared_ptr<Func> createRawHostFunc(FuncSig Sig, RawHostFunc Fn) {
 const FuncSig &funcSig(const Func &F) { return *F.Sig; }
 
 Expected<std::vector<Value>> callFunc(const Func &F,
-                                      std::span<const Value> Args) {
+                                      std::span<const Value> Args,
+                                      const Deadline *D) {
   if (F.Kind == rt::FuncKind::None || !F.Sig)
     return Error::make(ErrorKind::Usage, "not a function");
   const FuncSig &Sig = *F.Sig;
@@ -92,7 +93,8 @@ Expected<std::vector<Value>> callFunc(const Func &F,
   for (size_t I = 0; I < Args.size(); ++I)
     std::memcpy(Slots[I].Bytes, Args[I].Bits.data(), sizeof(Slots[I].Bytes));
 
-  if (Error E = rt::callWasm(*Keep, F.EntryTrampoline, F.Entry.Code, Slots))
+  if (Error E =
+          rt::callWasm(*Keep, F.EntryTrampoline, F.Entry.Code, Slots, D))
     return E;
 
   std::vector<Value> Results;
@@ -128,11 +130,11 @@ Error checkTypedSig(const Func &F, std::span<const ValType> Params,
                          Show(Params) + " -> " + Show(Results));
 }
 
-Error callWithSlots(const Func &F, void *SlotsPtr) {
+Error callWithSlots(const Func &F, void *SlotsPtr, const Deadline *D) {
   auto *Slots = static_cast<rt::ValSlot *>(SlotsPtr);
   const FuncSig &Sig = *F.Sig;
   if (F.Kind == rt::FuncKind::Wasm)
-    return rt::callWasm(*F.Owner, F.EntryTrampoline, F.Entry.Code, Slots);
+    return rt::callWasm(*F.Owner, F.EntryTrampoline, F.Entry.Code, Slots, D);
   // A host function: through Values, as callFunc does.
   std::vector<Value> Args;
   for (size_t I = 0; I < Sig.Params.size(); ++I)

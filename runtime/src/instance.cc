@@ -6,6 +6,10 @@ namespace kiln {
 namespace rt {
 
 InstanceState::~InstanceState() {
+  struct ReleaseCtx {
+    VMContext &C;
+    ~ReleaseCtx() { releaseContext(C); } // last, after the cleanup below
+  } Release{Ctx};
   if (Memory *M = memory0())
     M->detach(&Ctx);
   // References to this instance's functions (defined ones and the host
@@ -78,6 +82,33 @@ Expected<std::vector<Value>> Instance::call(std::string_view Export,
                        "no exported function named '" + std::string(Export) +
                            "'");
   return callFunc(*P->Exports[It->second].second.F, Args);
+}
+
+Expected<std::vector<Value>> Instance::call(std::string_view Export,
+                                            std::span<const Value> Args,
+                                            const Deadline &D) {
+  std::optional<Extern> E = exportOf(Export);
+  if (!E || E->Kind != ExternKind::Func)
+    return Error::make(ErrorKind::Usage,
+                       "no exported function named '" + std::string(Export) +
+                           "'");
+  return callFunc(*E->F, Args, &D);
+}
+
+Error Instance::setDefaultDeadline(const Deadline &D) {
+  if (!D.isNone() && !P->State->Interruptible)
+    return Error::make(ErrorKind::Usage,
+                       "this instance cannot be given a deadline: code it "
+                       "can run was compiled with --no-interrupt");
+  P->State->DefaultDeadline = D;
+  return Error::success();
+}
+
+bool Instance::interruptible() const { return P->State->Interruptible; }
+
+void Instance::interrupt() {
+  P->State->InterruptRequested.store(true, std::memory_order_seq_cst);
+  rt::flagAllContexts();
 }
 
 std::optional<Extern> Instance::exportOf(std::string_view Name) const {

@@ -31,6 +31,7 @@
 #include "src/memory.h"
 #include "src/module.h"
 #include "src/table.h"
+#include "src/interrupt.h"
 #include "src/vmcontext.h"
 
 #include <map>
@@ -52,7 +53,9 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
   std::shared_ptr<const Module> ModuleRef; // keeps the code mapped
   const Module::Impl *Mod = nullptr;
 
-  VMContext Ctx{};
+  /// From the never-freed pool (interrupt.h), so that the runtime can set
+  /// its Interrupt word from any thread at any time.
+  VMContext &Ctx = acquireContext();
   std::vector<ImportedFunc> ImportedFuncs; // per imported function
   std::vector<FuncRefEntry *> FuncRefs;    // per function index
   std::vector<GlobalCell *> GlobalCells;   // per global index
@@ -78,6 +81,13 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
   /// and, transitively, those of every instance it imports functions from.
   std::vector<VMContext *> StackCtxs;
   size_t MaxStackBytes = DefaultMaxStackBytes;
+
+  /// Interruption (interrupt.h): whether every module whose code a call
+  /// into this instance can run polls, the deadline of calls given none,
+  /// and a pending Instance::interrupt().
+  bool Interruptible = true;
+  Deadline DefaultDeadline;
+  std::atomic<bool> InterruptRequested{false};
 
   Memory *memory0() const {
     return Memories.empty() ? nullptr : Memories[0].get();

@@ -178,6 +178,8 @@ static Error build(InstanceState &S, std::vector<Extern> &Imports) {
   C.Instance = &S;
   if (Memory *Mem = S.memory0())
     Mem->attach(&C);
+  for (VMContext *Other : S.StackCtxs)
+    S.Interruptible &= InstanceState::of(Other).Mod->Art.Target.Interrupt != 0;
 
   S.ElemSegs.resize(A.Elems.size());
   S.DataDropped.assign(A.Datas.size(), 0);

@@ -4,6 +4,7 @@
 
 #include "src/code_registry.h"
 #include "src/instance.h"
+#include "src/interrupt.h"
 #include "src/signals_posix.h"
 
 #include <algorithm>
@@ -63,13 +64,13 @@ static void walkWasmFrames(Activation &A, uintptr_t Fp, uintptr_t Low) {
 
 [[gnu::optimize("no-omit-frame-pointer"), gnu::noinline]] void
 raiseTrap(TrapCode Code, const Module::Impl *Mod, uint32_t WasmOffset,
-          uintptr_t Pc) {
+          uintptr_t Pc, uintptr_t WasmFp) {
   Activation *A = Current;
   if (!A)
     KILN_UNREACHABLE("a trap was raised outside any call into Wasm");
   if (Pc) {
     // Everything between this frame and the activation is live stack.
-    walkWasmFrames(*A, KILN_CALLER_FP(),
+    walkWasmFrames(*A, WasmFp ? WasmFp : KILN_CALLER_FP(),
                    reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
   } else {
     A->NumFramePcs = 0;
@@ -134,7 +135,7 @@ static Error trapError(Activation &A) {
   if (Mod && Func == NoIndex && A.WasmOffset)
     Func = Mod->funcIndexAtWasmOffset(A.WasmOffset);
 
-  std::string Message = A.Code == TrapCode::HostError && !A.HostMessage.empty()
+  std::string Message = !A.HostMessage.empty()
                             ? A.HostMessage
                             : std::string(trapMessage(A.Code));
   Error E = Error::trap(uint32_t(A.Code), std::move(Message));
@@ -153,11 +154,13 @@ static Error trapError(Activation &A) {
 }
 
 Error callWasm(InstanceState &S, EntryTrampoline Entry, void *Code,
-               ValSlot *Slots) {
+               ValSlot *Slots, const Deadline *D) {
   ensureThreadReady();
   Activation A;
   A.Prev = Current;
   A.StackLimit = stackLimitFor(S.MaxStackBytes);
+  if (Error E = armCall(A, S, D))
+    return E;
 
   // Every context this call can run in gets the limit; the old values come
   // back afterwards, so outside any call each limit is 0 (or an enclosing
@@ -180,6 +183,7 @@ Error callWasm(InstanceState &S, EntryTrampoline Entry, void *Code,
   Current = A.Prev;
   for (size_t I = 0; I < N; ++I)
     S.StackCtxs[I]->StackLimit = Saved[I];
+  disarmCall(A);
 
   if (Returned)
     return Error::success();

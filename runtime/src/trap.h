@@ -31,6 +31,13 @@ struct Activation {
   sigjmp_buf Jmp;
   Activation *Prev = nullptr;
   uintptr_t StackLimit = 0; // the limit this activation's contexts got
+  InstanceState *Inst = nullptr; // the instance called into
+
+  // What bounds the call (interrupt.h): the earliest of its own deadline and
+  // those of the calls it is nested in; 0 is none.
+  uint64_t DeadlineNs = 0;    // steady clock
+  uint64_t EpochDeadline = 0; // kiln::currentEpoch() value
+  bool OwnsDeadline = false;  // DeadlineNs is this call's own
 
   // Filled in by the trap path.
   TrapCode Code = TrapCode::None;
@@ -38,7 +45,8 @@ struct Activation {
   uint32_t WasmOffset = 0;           // of the trapping instruction, or 0
   const Module::Impl *Mod = nullptr; // module of the trapping code, if known
   uint32_t FuncIndex = NoIndex;      // set directly when Pc cannot tell
-  std::string HostMessage;           // HostError: the host function's message
+  /// HostError: the host function's message; Interrupted: why.
+  std::string HostMessage;
   /// Return addresses of the Wasm frames above the trapping one, innermost
   /// first, from the frame-pointer chain (x86-64 and AArch64; generated code
   /// keeps frame pointers). Filled without allocating, so the signal
@@ -57,8 +65,11 @@ Activation *currentActivation();
 /// Records the trap in the innermost activation and unwinds to it. `Pc` is
 /// a return address into generated code (0 if unknown), `Mod` the module of
 /// the trapping code (null if unknown; found from Pc then).
+/// `WasmFp`, if known, is the trapping Wasm function's frame pointer (by
+/// default the frame pointer register as raiseTrap's caller left it).
 [[noreturn]] void raiseTrap(TrapCode Code, const Module::Impl *Mod,
-                            uint32_t WasmOffset, uintptr_t Pc);
+                            uint32_t WasmOffset, uintptr_t Pc,
+                            uintptr_t WasmFp = 0);
 
 /// The signal handler's version: only async-signal-safe steps. `Fp` and
 /// `Sp` are the faulting frame's frame and stack pointers from the signal
@@ -69,10 +80,10 @@ Activation *currentActivation();
 
 /// Calls `Code` of instance S through entry trampoline `Entry` with the
 /// argument/result slots, inside a new activation with the instance's stack
-/// limit. A trap comes back as Error::trap(code, spec message) naming the
-/// function.
+/// limit, bounded by `D` (null: the instance's default deadline). A trap
+/// comes back as Error::trap(code, spec message) naming the function.
 Error callWasm(InstanceState &S, EntryTrampoline Entry, void *Code,
-               ValSlot *Slots);
+               ValSlot *Slots, const Deadline *D = nullptr);
 
 } // namespace kiln::rt
 

@@ -52,6 +52,9 @@ struct VMContext {
   TableDesc **Tables;
   const uint32_t *SigIds;
   void *Instance;
+  /// Written by other threads (and interrupt handlers): access it only
+  /// through interruptWord().
+  uintptr_t Interrupt;
 };
 
 constexpr unsigned Ptr = sizeof(void *);
@@ -66,6 +69,7 @@ static_assert(offsetof(VMContext, Globals) == abi::vmOffset(VMField::Globals, Pt
 static_assert(offsetof(VMContext, Tables) == abi::vmOffset(VMField::Tables, Ptr));
 static_assert(offsetof(VMContext, SigIds) == abi::vmOffset(VMField::SigIds, Ptr));
 static_assert(offsetof(VMContext, Instance) == abi::vmOffset(VMField::Instance, Ptr));
+static_assert(offsetof(VMContext, Interrupt) == abi::vmOffset(VMField::Interrupt, Ptr));
 static_assert(sizeof(VMContext) == abi::vmContextSize(Ptr));
 static_assert(offsetof(ImportedFunc, Code) == abi::importedFuncCode(Ptr));
 static_assert(offsetof(ImportedFunc, Ctx) == abi::importedFuncCtx(Ptr));

@@ -29,6 +29,9 @@ static void printCompileHelp() {
       "      --bounds-checks   Explicit bounds checks instead of guard pages\n"
       "                        (the default on 32-bit targets)\n"
       "      --guard-pages     Guard-page memory (default on 64-bit targets)\n"
+      "      --no-interrupt    Leave out the interruption polls: a call then\n"
+      "                        cannot be stopped (no deadline, interrupt or\n"
+      "                        epoch), for code that must not spend a cycle\n"
       "%s"
       "      --print-targets   List the supported targets and exit\n"
       "      --emit-llvm       Print the optimized LLVM IR to stderr\n"
@@ -92,6 +95,8 @@ int compileMain(const std::vector<std::string> &RawArgs) {
       Opts.Mode = MemoryMode::BoundsChecked;
     } else if (A == "--guard-pages") {
       Opts.Mode = MemoryMode::Guard;
+    } else if (A == "--no-interrupt") {
+      Opts.Interrupt = false;
     } else if (A == "--emit-llvm") {
       Opts.DumpIr = true;
     } else if (A == "--emit-asm") {

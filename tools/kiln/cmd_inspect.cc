@@ -160,6 +160,9 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
   std::printf("compiler:         %s\n", T.CompilerVersion.c_str());
   std::printf("wasm sha256:      %s\n", Sha.c_str());
   std::printf("opt level:        %u\n", unsigned(T.OptLevel));
+  std::printf("interruptible:    %s\n",
+              T.Interrupt ? "yes (deadlines, interrupt(), epochs)"
+                          : "no (compiled with --no-interrupt)");
 
   const format::ImageRec &Img = A.Image;
   uint32_t CodeBytes = 0;

@@ -14,6 +14,7 @@
 
 #include "tools/kiln/cli.h"
 #include "tools/kiln/commands.h"
+#include "tools/kiln/duration.h"
 #include "tools/kiln/host_modules.h"
 #include "tools/kiln/module_loader.h"
 #include "tools/kiln/wasm_names.h"
@@ -49,6 +50,10 @@ static void printRunHelp() {
       "                             (--env NAME passes the host's). Repeatable.\n"
       "      --argv0 <NAME>         The guest's argv[0]\n"
       "      --invoke <NAME>        Call this export instead of _start\n"
+      "      --timeout <DURATION>   Stop the program (or the call) once it has\n"
+      "                             run this long (10ms, 2s, 500us): it ends\n"
+      "                             like a trap, 'interrupted: deadline\n"
+      "                             exceeded'. Also -W timeout=DURATION.\n"
       "      --bounds-checks        For .wasm input: compile with explicit "
       "bounds checks\n"
       "  -h, --help                 Print help\n\n"
@@ -151,6 +156,7 @@ struct RunOptions {
   std::vector<std::string> Env;
   std::vector<WasiPreopen> Dirs;
   ModuleSource Src;
+  Deadline Timeout;
 };
 } // namespace
 
@@ -211,6 +217,25 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
     } else if (A == "--argv0") {
       if (!Value("--argv0", O.Argv0))
         return usageError("run", "--argv0 needs a name");
+    } else if (A == "--timeout" || A == "-W" || A == "--wasm" ||
+               (A.rfind("-W", 0) == 0 && A.size() > 2)) {
+      // --timeout D, or wasmtime's -W timeout=D / --wasm timeout=D.
+      bool Wasmtime = A != "--timeout";
+      if (A.size() > 2 && A[1] == 'W')
+        V = A.substr(2);
+      else if (!Value(A.c_str(), V))
+        return usageError("run", A + " needs a value");
+      if (Wasmtime) {
+        if (V.rfind("timeout=", 0) != 0)
+          return usageError("run", "unsupported -W option '" + V +
+                                       "' (kiln run takes -W timeout=D)");
+        V = V.substr(8);
+      }
+      std::optional<std::chrono::nanoseconds> D = parseDuration(V);
+      if (!D || D->count() == 0)
+        return usageError("run", "invalid timeout '" + V +
+                                     "' (a duration such as 10ms, 2s, 500us)");
+      O.Timeout = Deadline::after(*D);
     } else if (A == "--bounds-checks") {
 #ifdef KILN_WITH_COMPILER
       O.Src.Compile.Mode = MemoryMode::BoundsChecked;
@@ -270,7 +295,9 @@ static bool hasFuncExport(const Instance &I, const char *Name) {
 int runMain(const std::vector<std::string> &Args) {
   RunOptions O;
   if (int Code = parseRunArgs(
-          splitOptionValues(Args, {"--invoke", "--dir", "--env", "--argv0"},
+          splitOptionValues(Args,
+                            {"--invoke", "--dir", "--env", "--argv0",
+                             "--timeout", "--wasm"},
                             /*StopAtPositional=*/true),
           O);
       Code >= 0)
@@ -319,6 +346,10 @@ int runMain(const std::vector<std::string> &Args) {
   if (!Inst)
     return failureExit(Inst.takeError(), Names, Command, O.File);
   Instance &I = **Inst;
+  if (Error E = I.setDefaultDeadline(O.Timeout)) {
+    std::fprintf(stderr, "error: %s: %s\n", O.File.c_str(), E.str().c_str());
+    return ExitFailure;
+  }
 
   if (Command) {
     if (!hasFuncExport(I, "_start")) {

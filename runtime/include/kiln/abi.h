@@ -22,6 +22,15 @@
 // Stack exhaustion: every function's prologue compares its frame address
 // with VMContext::StackLimit and traps (StackOverflow) below it.
 //
+// Interruption (unless compiled with --no-interrupt, which the artifact
+// records): every function entry and every loop header of the optimized
+// code loads VMContext::Interrupt and, when it is nonzero, calls
+// Builtins[InterruptCheck]. The runtime sets the word of every live context
+// when something may have to stop (a deadline passed, interrupt(), an epoch
+// tick); the check clears its own context's word, then either traps with
+// Interrupted or returns, so a word set for another thread's call costs one
+// spurious check and nothing else.
+//
 //===----------------------------------------------------------------------===//
 #ifndef KILN_ABI_H
 #define KILN_ABI_H
@@ -43,6 +52,7 @@ enum class VMField : uint32_t {
   Tables,        // TableDesc **: one per table index (imports first)
   SigIds,        // const uint32_t *: canonical signature id per type index
   Instance,      // opaque runtime pointer (the instance, or a host function)
+  Interrupt,     // uintptr_t: nonzero asks polling code to call InterruptCheck
 };
 
 constexpr uint32_t vmOffset(VMField F, unsigned PtrBytes) {
@@ -55,8 +65,9 @@ constexpr uint32_t vmOffset(VMField F, unsigned PtrBytes) {
     return 16 + (uint32_t(F) - uint32_t(VMField::StackLimit)) * PtrBytes;
   }
 }
+/// Padded to 8 bytes, the alignment of MemorySize.
 constexpr uint32_t vmContextSize(unsigned PtrBytes) {
-  return vmOffset(VMField::Instance, PtrBytes) + PtrBytes;
+  return (vmOffset(VMField::Interrupt, PtrBytes) + PtrBytes + 7) & ~7u;
 }
 
 /// ImportedFunc { void *Code; VMContext *Ctx; }: the callee's code and the

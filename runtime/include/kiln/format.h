@@ -1,4 +1,4 @@
-//===- kiln/format.h - The .kiln artifact format, version 1 -----*- C++ -*-===//
+//===- kiln/format.h - The .kiln artifact format, version 2 -----*- C++ -*-===//
 //
 // The only contract between the compiler and the runtime. Each record is
 // described once, by a `fields(IO &, Record &)` function that both the
@@ -43,7 +43,9 @@
 namespace kiln::format {
 
 inline constexpr uint8_t Magic[8] = {0x7f, 'K', 'I', 'L', 'N', 'A', 'R', 'T'};
-inline constexpr uint32_t FormatVersion = 1;
+/// 2: TargetRec.Interrupt (interruption polls, kiln/abi.h) and the
+/// VMContext::Interrupt word they read.
+inline constexpr uint32_t FormatVersion = 2;
 inline constexpr uint32_t PreambleBytes = 24;
 inline constexpr uint32_t SectionEntryBytes = 56;
 inline constexpr uint32_t DigestBytes = 32;
@@ -68,6 +70,9 @@ struct TargetRec {
   std::string CompilerVersion; // "kiln 0.1.0 (LLVM 19.1.7)"
   Digest WasmSha256{};         // of the source .wasm
   uint8_t OptLevel = 2;
+  /// Whether the code polls VMContext::Interrupt (kiln/abi.h): without the
+  /// polls (--no-interrupt) a call cannot be given a deadline.
+  uint8_t Interrupt = 1;
 };
 
 /// Value types use the Wasm binary encoding (0x7f i32 ... 0x6f externref).

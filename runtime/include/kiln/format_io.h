@@ -161,6 +161,7 @@ template <class IO> void fields(IO &Io, TargetRec &R) {
   Io.str(R.CompilerVersion);
   Io.bytes(R.WasmSha256);
   Io.u8(R.OptLevel);
+  Io.u8(R.Interrupt);
 }
 
 template <class IO> void fields(IO &Io, FuncTypeRec &R) {

@@ -80,6 +80,27 @@ kiln_status kiln_call(kiln_instance *i, const char *name, const kiln_val *args,
                       size_t n_args, kiln_val *results, size_t n_results,
                       kiln_trap *trap, char *err, size_t err_len);
 
+/* The same, stopped with the Interrupted trap (code 12) once it has run
+ * budget_ns nanoseconds (0: the instance's default deadline). */
+kiln_status kiln_call_with_deadline(kiln_instance *i, const char *name,
+                                    const kiln_val *args, size_t n_args,
+                                    kiln_val *results, size_t n_results,
+                                    uint64_t budget_ns, kiln_trap *trap,
+                                    char *err, size_t err_len);
+
+/* Every later call into i that is not given a deadline stops after
+ * budget_ns nanoseconds (0: no deadline). KILN_ERROR if some code the
+ * instance runs was compiled with --no-interrupt. */
+kiln_status kiln_instance_set_deadline(kiln_instance *i, uint64_t budget_ns,
+                                       char *err, size_t err_len);
+
+/* Stops the call running in i (or the next one). Any thread, any time. */
+void kiln_instance_interrupt(kiln_instance *i);
+
+/* One tick of the process-wide epoch (kiln/interrupt.h): lock-free, safe
+ * in a timer interrupt or signal handler. */
+void kiln_epoch_increment(void);
+
 /* An exported memory's data and size in bytes, or NULL. */
 uint8_t *kiln_memory(kiln_instance *i, const char *name, uint64_t *size);
 

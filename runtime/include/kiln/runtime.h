@@ -12,7 +12,9 @@
 //       (*I)->call("run", {kiln::Value::i32(7)});
 //
 // A guest trap comes back as an Error of kind Trap (trapCode(), message in
-// the spec's wording, the Wasm function index in funcIndex()). The runtime
+// the spec's wording, the Wasm function index in funcIndex()). Any call can
+// be bounded (a Deadline per call or per instance, Instance::interrupt(),
+// epochs: kiln/interrupt.h); a stopped call is the Interrupted trap. The runtime
 // stays usable after any number of traps. Objects that an instance exports
 // (functions, memories, tables, globals) are reference counted and outlive
 // the instance as long as someone (another instance, a Linker) holds them.
@@ -23,6 +25,7 @@
 
 #include "kiln/error.h"
 #include "kiln/format.h"
+#include "kiln/interrupt.h"
 #include "kiln/target.h"
 #include "kiln/trap.h"
 #include "kiln/types.h"
@@ -160,8 +163,9 @@ Error checkTypedSig(const Func &F, std::span<const ValType> Params,
                     std::span<const ValType> Results);
 /// Calls F with arguments, then results, in 16-byte little-endian slots
 /// (the entry trampoline's layout, kiln/abi.h), its signature already
-/// checked: no per-call checks, conversions or allocation.
-Error callWithSlots(const Func &F, void *Slots);
+/// checked: no per-call checks, conversions or allocation. `D` (if not
+/// null) bounds the call instead of its instance's default deadline.
+Error callWithSlots(const Func &F, void *Slots, const Deadline *D = nullptr);
 } // namespace detail
 
 /// A function whose signature was checked once against a C++ signature, so
@@ -191,12 +195,21 @@ public:
   }
   static Expected<TypedFunc> wrap(const Instance &I, std::string_view Export);
 
-  /// Runs the function; a trap comes back as an Error of kind Trap.
-  auto operator()(Ps... Args) const {
+  /// Runs the function (bounded by its instance's default deadline); a
+  /// trap comes back as an Error of kind Trap.
+  auto operator()(Ps... Args) const { return run(nullptr, Args...); }
+  /// Runs the function bounded by `D` (Interrupted trap when it passes).
+  auto call(const Deadline &D, Ps... Args) const { return run(&D, Args...); }
+
+  const std::shared_ptr<Func> &func() const { return F; }
+
+private:
+  auto run(const Deadline *D, Ps... Args) const {
     alignas(16) uint8_t Slots[std::max<size_t>(sizeof...(Ps), 1)][16];
     size_t Next = 0;
     ((std::memcpy(Slots[Next++], &Args, sizeof(Ps))), ...);
-    Error E = detail::callWithSlots(*F, Slots);
+    (void)Next;
+    Error E = detail::callWithSlots(*F, Slots, D);
     if constexpr (std::is_void_v<R>) {
       return E;
     } else {
@@ -208,9 +221,6 @@ public:
     }
   }
 
-  const std::shared_ptr<Func> &func() const { return F; }
-
-private:
   explicit TypedFunc(std::shared_ptr<Func> F) : F(std::move(F)) {}
   std::shared_ptr<Func> F;
 };
@@ -254,6 +264,23 @@ public:
                                     std::initializer_list<Value> Args) {
     return call(Export, std::span<const Value>(Args.begin(), Args.size()));
   }
+  /// The same, bounded by `D` instead of the default deadline.
+  Expected<std::vector<Value>> call(std::string_view Export,
+                                    std::span<const Value> Args,
+                                    const Deadline &D);
+
+  /// The deadline of every call into this instance that is not given one
+  /// (Deadline::none() by default). Refused (Usage) when some code the
+  /// instance can run was compiled with --no-interrupt.
+  Error setDefaultDeadline(const Deadline &D);
+  /// Whether calls into this instance can be stopped: every module whose
+  /// code it can run (its own and those it imports functions from) was
+  /// compiled with interruption polls.
+  bool interruptible() const;
+  /// Stops the call running code of this instance now, on whatever thread;
+  /// if none is running, the next call into it stops at its first poll.
+  /// Safe from any thread at any time (no lock, no allocation).
+  void interrupt();
   /// The export named `Name`, if any.
   std::optional<Extern> exportOf(std::string_view Name) const;
   const std::vector<std::pair<std::string, Extern>> &exports() const;
@@ -336,8 +363,10 @@ TypedFunc<R(Ps...)>::wrap(const Instance &I, std::string_view Export) {
   return wrap(E->F);
 }
 
-/// Calls a function object (an export or a funcref).
-Expected<std::vector<Value>> callFunc(const Func &F, std::span<const Value> Args);
+/// Calls a function object (an export or a funcref); `D`, if not null,
+/// bounds the call instead of its instance's default deadline.
+Expected<std::vector<Value>> callFunc(const Func &F, std::span<const Value> Args,
+                                      const Deadline *D = nullptr);
 const FuncSig &funcSig(const Func &F);
 Value globalValue(const Global &G);
 Error setGlobalValue(Global &G, const Value &V);

@@ -1,0 +1,173 @@
+//===- compiler/codegen/interrupt_polls.cc - Stopping points --------------===//
+
+#include "compiler/codegen/interrupt_polls.h"
+
+#include "compiler/codegen/loop_size.h"
+#include "kiln/abi.h"
+
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/ScalarEvolutionExpressions.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+
+namespace kiln::codegen {
+
+namespace {
+
+enum : uint32_t {
+  InterruptCheckBuiltin = 12, // kiln/builtins.def
+};
+
+/// Whether `V` is a builtin's address: Builtins[i], loaded from the table
+/// the context points at (kiln/abi.h), as function lowering calls them.
+bool isBuiltinAddress(const llvm::Value *V, unsigned PtrBytes) {
+  const auto *Entry = llvm::dyn_cast<llvm::LoadInst>(V);
+  if (!Entry)
+    return false;
+  const auto *Slot =
+      llvm::dyn_cast<llvm::GetElementPtrInst>(Entry->getPointerOperand());
+  const llvm::Value *Table = Slot ? Slot->getPointerOperand()
+                                  : Entry->getPointerOperand();
+  const auto *TableLoad = llvm::dyn_cast<llvm::LoadInst>(Table);
+  if (!TableLoad)
+    return false;
+  const auto *Field = llvm::dyn_cast<llvm::GetElementPtrInst>(
+      TableLoad->getPointerOperand());
+  if (!Field || Field->getNumIndices() != 1)
+    return false;
+  const auto *Off = llvm::dyn_cast<llvm::ConstantInt>(Field->getOperand(1));
+  return Off && Off->getZExtValue() ==
+                    abi::vmOffset(abi::VMField::Builtins, PtrBytes);
+}
+
+/// A call that may run for long: one that can reach Wasm code (a direct or
+/// indirect call, an import). Intrinsics, builtins (short, or polling
+/// themselves) and calls that never return (traps) are not.
+bool mayRunLong(const llvm::Instruction &I, unsigned PtrBytes) {
+  const auto *CB = llvm::dyn_cast<llvm::CallBase>(&I);
+  if (!CB || CB->doesNotReturn())
+    return false;
+  if (const llvm::Function *Callee = CB->getCalledFunction())
+    return !Callee->isIntrinsic();
+  return !isBuiltinAddress(CB->getCalledOperand(), PtrBytes);
+}
+
+bool hasLongCall(const llvm::Loop &L, unsigned PtrBytes) {
+  for (const llvm::BasicBlock *BB : L.blocks())
+    for (const llvm::Instruction &I : *BB)
+      if (mayRunLong(I, PtrBytes))
+        return true;
+  return false;
+}
+
+/// An innermost loop that always finishes within ShortLoopWork instructions.
+bool isShortLoop(llvm::Loop &L, llvm::ScalarEvolution &SE, unsigned PtrBytes) {
+  if (!L.isInnermost() || hasLongCall(L, PtrBytes))
+    return false;
+  const llvm::SCEV *Max = SE.getConstantMaxBackedgeTakenCount(&L);
+  const auto *C = llvm::dyn_cast<llvm::SCEVConstant>(Max);
+  if (!C || C->getAPInt().getActiveBits() > 32)
+    return false;
+  uint64_t Trips = C->getAPInt().getZExtValue() + 1;
+  return Trips * loopInstructionCount(L) <=
+         InterruptPollsPass::ShortLoopWork;
+}
+
+class PollInserter {
+public:
+  explicit PollInserter(llvm::Function &F)
+      : F(F), C(F.getContext()), Vmctx(F.getArg(0)),
+        PtrBytes(F.getParent()->getDataLayout().getPointerSize()),
+        WordTy(llvm::IntegerType::get(C, PtrBytes * 8)) {}
+
+  /// Polls just before `At`: its block splits into the poll and the rest,
+  /// and a cold block between them calls the check.
+  void pollBefore(llvm::Instruction *At) {
+    llvm::BasicBlock &BB = *At->getParent();
+    llvm::BasicBlock *Rest = llvm::SplitBlock(&BB, At);
+    BB.getTerminator()->eraseFromParent();
+    llvm::BasicBlock *Slow =
+        llvm::BasicBlock::Create(C, "interrupt.check", &F, Rest);
+
+    llvm::IRBuilder<> B(&BB);
+    llvm::Value *Addr = B.CreateConstInBoundsGEP1_32(
+        B.getInt8Ty(), Vmctx,
+        abi::vmOffset(abi::VMField::Interrupt, PtrBytes));
+    // Atomic, so that neither LLVM nor the backend hoists it out of the
+    // loop it guards; monotonic, a plain load on every target.
+    llvm::LoadInst *Word =
+        B.CreateAlignedLoad(WordTy, Addr, llvm::Align(PtrBytes), "interrupt");
+    Word->setAtomic(llvm::AtomicOrdering::Monotonic);
+    B.CreateCondBr(B.CreateIsNotNull(Word), Slow, Rest,
+                   llvm::MDBuilder(C).createUnlikelyBranchWeights());
+
+    B.SetInsertPoint(Slow);
+    llvm::Value *Table = B.CreateAlignedLoad(
+        B.getPtrTy(),
+        B.CreateConstInBoundsGEP1_32(
+            B.getInt8Ty(), Vmctx,
+            abi::vmOffset(abi::VMField::Builtins, PtrBytes)),
+        llvm::Align(PtrBytes));
+    llvm::Value *Check = B.CreateAlignedLoad(
+        B.getPtrTy(),
+        B.CreateConstInBoundsGEP1_32(B.getPtrTy(), Table,
+                                     InterruptCheckBuiltin),
+        llvm::Align(PtrBytes));
+    auto *Ty = llvm::FunctionType::get(B.getVoidTy(),
+                                       {B.getPtrTy(), B.getInt32Ty()}, false);
+    llvm::CallInst *Call = B.CreateCall(Ty, Check, {Vmctx, B.getInt32(0)});
+    Call->addFnAttr(llvm::Attribute::Cold);
+    B.CreateBr(Rest);
+  }
+
+private:
+  llvm::Function &F;
+  llvm::LLVMContext &C;
+  llvm::Value *Vmctx;
+  unsigned PtrBytes;
+  llvm::IntegerType *WordTy;
+};
+
+} // namespace
+
+llvm::PreservedAnalyses
+InterruptPollsPass::run(llvm::Function &F, llvm::FunctionAnalysisManager &FAM) {
+  // Only Wasm functions: trampolines run no loops and are bounded.
+  if (F.isDeclaration() || !F.getName().starts_with(abi::FuncSymbolPrefix))
+    return llvm::PreservedAnalyses::all();
+
+  unsigned PtrBytes = F.getParent()->getDataLayout().getPointerSize();
+  llvm::LoopInfo &LI = FAM.getResult<llvm::LoopAnalysis>(F);
+  llvm::ScalarEvolution &SE = FAM.getResult<llvm::ScalarEvolutionAnalysis>(F);
+
+  // Decide everything before changing the CFG.
+  llvm::SmallVector<llvm::BasicBlock *, 16> Headers;
+  for (llvm::Loop *L : LI.getLoopsInPreorder())
+    if (!isShortLoop(*L, SE, PtrBytes))
+      Headers.push_back(L->getHeader());
+  bool PollEntry = false;
+  for (const llvm::BasicBlock &BB : F)
+    for (const llvm::Instruction &I : BB)
+      PollEntry |= mayRunLong(I, PtrBytes);
+
+  PollInserter P(F);
+  for (llvm::BasicBlock *H : Headers)
+    P.pollBefore(&*H->getFirstInsertionPt());
+  if (PollEntry) {
+    // After the entry block's allocas, which must stay in it to remain
+    // static (at -O0 every local is one).
+    llvm::BasicBlock::iterator At = F.getEntryBlock().getFirstInsertionPt();
+    while (llvm::isa<llvm::AllocaInst>(*At))
+      ++At;
+    P.pollBefore(&*At);
+  }
+  if (Headers.empty() && !PollEntry)
+    return llvm::PreservedAnalyses::all();
+  return llvm::PreservedAnalyses::none();
+}
+
+} // namespace kiln::codegen

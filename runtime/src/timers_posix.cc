@@ -1,0 +1,194 @@
+//===- runtime/src/timers_posix.cc - The deadline watchdog and epoch ticks ===//
+//
+// One watchdog thread serves every wall-clock deadline of the process. A
+// call arms its deadline by storing it in its thread's slot: no lock and
+// no system call, which a periodic task must not pay on every call. The
+// watchdog therefore never waits for news; it looks at the slots:
+//
+//  - at the earliest armed deadline: sleeping until SpinNs before it and
+//    spinning the rest, since a sleeping thread wakes tens of microseconds
+//    late on a loaded machine and a deadline must stop a call within 50 us
+//    (a call that finishes earlier disarms its slot and ends the spin);
+//  - and, while deadlines are being armed, at least every half of the
+//    shortest budget seen, so that a deadline armed after it went to sleep
+//    is seen in time without waking it. Only a deadline earlier than its
+//    planned wake-up makes the arming call wake it (one futex call).
+//
+// A second of no arming and it sleeps until woken.
+//
+//===----------------------------------------------------------------------===//
+
+#include "src/interrupt.h"
+#include "src/stable_pool.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <sys/prctl.h>
+
+namespace kiln::rt {
+
+namespace {
+
+constexpr uint64_t Never = ~uint64_t(0);
+constexpr uint64_t SpinNs = 200'000;
+constexpr uint64_t MinLookNs = 50'000, MaxLookNs = 100'000'000;
+constexpr uint64_t IdleAfterNs = 1'000'000'000;
+
+struct ThreadSlot {
+  std::atomic<uint64_t> DeadlineNs{0};
+  /// The deadline the watchdog last flagged for (its own bookkeeping).
+  uint64_t FlaggedFor = 0;
+};
+
+class Watchdog {
+public:
+  void arm(ThreadSlot &S, uint64_t DeadlineNs, uint64_t BudgetNs) {
+    S.DeadlineNs.store(DeadlineNs, std::memory_order_seq_cst);
+    if (!DeadlineNs)
+      return;
+    std::call_once(Started, [this] { std::thread([this] { run(); }).detach(); });
+    uint64_t Now = steadyNowNs();
+    if (BudgetNs && BudgetNs < MinBudgetNs.load(std::memory_order_relaxed))
+      MinBudgetNs.store(BudgetNs, std::memory_order_relaxed);
+    LastArmNs.store(Now, std::memory_order_relaxed);
+    if (DeadlineNs < NextWakeNs.load(std::memory_order_seq_cst)) {
+      std::lock_guard<std::mutex> Lock(M);
+      Kicked = true;
+      CV.notify_one();
+    }
+  }
+
+  StablePool<ThreadSlot, 32> Slots;
+
+private:
+  /// Flags the contexts if a slot's deadline passed; the earliest deadline
+  /// still ahead.
+  uint64_t scan(uint64_t Now) {
+    uint64_t Earliest = Never;
+    bool Passed = false;
+    Slots.forEach([&](ThreadSlot &S) {
+      uint64_t D = S.DeadlineNs.load(std::memory_order_seq_cst);
+      if (!D)
+        return;
+      if (D > Now) {
+        Earliest = std::min(Earliest, D);
+      } else if (S.FlaggedFor != D) {
+        S.FlaggedFor = D;
+        Passed = true;
+      }
+    });
+    if (Passed)
+      flagAllContexts();
+    return Earliest;
+  }
+
+  uint64_t lookPeriod(uint64_t Now) const {
+    if (Now - LastArmNs.load(std::memory_order_relaxed) > IdleAfterNs)
+      return Never;
+    uint64_t Half = MinBudgetNs.load(std::memory_order_relaxed) / 2;
+    return std::clamp(Half, MinLookNs, MaxLookNs);
+  }
+
+  [[noreturn]] void run() {
+    // Wake when asked to, not up to 50 us later (the default slack).
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    for (;;) {
+      uint64_t Now = steadyNowNs();
+      uint64_t Earliest = scan(Now);
+      if (Earliest != Never && Earliest - Now <= SpinNs)
+        continue; // spin: each pass rescans, and flags once it passes
+      uint64_t Look = lookPeriod(Now);
+      uint64_t Wake = std::min(Earliest, Look == Never ? Never : Now + Look);
+      NextWakeNs.store(Wake, std::memory_order_seq_cst);
+      // A call that armed before the store may have read the old wake-up
+      // and not woken us: look once more now that the store is visible.
+      if (scan(steadyNowNs()) < Wake)
+        continue;
+      std::unique_lock<std::mutex> Lock(M);
+      auto Ready = [this] { return Kicked; };
+      if (Wake == Never)
+        CV.wait(Lock, Ready);
+      else
+        CV.wait_until(Lock,
+                      std::chrono::steady_clock::time_point(
+                          std::chrono::nanoseconds(Wake - SpinNs)),
+                      Ready);
+      Kicked = false;
+    }
+  }
+
+  std::mutex M;
+  std::condition_variable CV;
+  bool Kicked = false;
+  std::once_flag Started;
+  std::atomic<uint64_t> NextWakeNs{Never};
+  std::atomic<uint64_t> MinBudgetNs{Never};
+  std::atomic<uint64_t> LastArmNs{0};
+};
+
+Watchdog &watchdog() {
+  // Never destroyed: its thread runs until the process ends.
+  static Watchdog *W = new Watchdog();
+  return *W;
+}
+
+/// This thread's slot, taken at its first deadline, given back at its exit.
+struct SlotHolder {
+  ThreadSlot *S = nullptr;
+  ~SlotHolder() {
+    if (S) {
+      S->DeadlineNs.store(0);
+      watchdog().Slots.release(*S);
+    }
+  }
+};
+thread_local SlotHolder ThisThread;
+
+} // namespace
+
+void watchDeadline(uint64_t DeadlineNs, uint64_t BudgetNs) {
+  if (!ThisThread.S) {
+    if (!DeadlineNs)
+      return;
+    ThisThread.S = &watchdog().Slots.acquire();
+  }
+  watchdog().arm(*ThisThread.S, DeadlineNs, BudgetNs);
+}
+
+} // namespace kiln::rt
+
+namespace kiln {
+
+struct EpochTicker::Impl {
+  std::mutex M;
+  std::condition_variable CV;
+  bool Stop = false;
+  std::thread T;
+};
+
+EpochTicker::EpochTicker(std::chrono::nanoseconds Period)
+    : P(std::make_unique<Impl>()) {
+  P->T = std::thread([I = P.get(), Period] {
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    auto Next = std::chrono::steady_clock::now() + Period;
+    std::unique_lock<std::mutex> Lock(I->M);
+    while (!I->CV.wait_until(Lock, Next, [I] { return I->Stop; })) {
+      incrementEpoch();
+      Next += Period;
+    }
+  });
+}
+
+EpochTicker::~EpochTicker() {
+  {
+    std::lock_guard<std::mutex> Lock(P->M);
+    P->Stop = true;
+  }
+  P->CV.notify_one();
+  P->T.join();
+}
+
+} // namespace kiln
