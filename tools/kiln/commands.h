@@ -12,6 +12,7 @@ int compileMain(const std::vector<std::string> &Args);
 int runMain(const std::vector<std::string> &Args);
 int wastMain(const std::vector<std::string> &Args);
 int inspectMain(const std::vector<std::string> &Args);
+int benchMain(const std::vector<std::string> &Args);
 
 } // namespace kiln::cli
 

@@ -31,6 +31,8 @@ static const Subcommand Commands[] = {
     {"run", "Run an artifact (or a .wasm module) and call an export", runMain,
      nullptr},
     {"inspect", "Show what an artifact contains", inspectMain, nullptr},
+    {"bench", "Measure an export's latency call by call against a budget",
+     benchMain, nullptr}, // runtime-only too: budgets are measured on devices
     {"validate", "Decode and validate WebAssembly modules",
      KILN_COMPILER_COMMAND(validateMain)},
     {"wast", "Run WebAssembly spec test scripts (wast2json output)",
