@@ -59,6 +59,9 @@ static bool recordHostFailure(Func &F, Error E) {
   }
   A->HostMessage = E.message();
   A->FuncIndex = F.Index;
+  if (E.kind() == ErrorKind::Trap &&
+      E.trapCode() == uint32_t(TrapCode::Interrupted))
+    A->HostTrap = TrapCode::Interrupted;
   return false;
 }
 
@@ -105,7 +108,8 @@ void builtinHostCall(VMContext *HostCtx, void *Slots) {
   Func &F = *static_cast<Func *>(HostCtx->Instance);
   auto *S = static_cast<ValSlot *>(Slots);
   if (!(F.Host->Raw ? invokeRaw(F, S) : invokeFromSlots(F, S)))
-    raiseTrap(TrapCode::HostError, F.Owner ? F.Owner->Mod : nullptr, 0, 0);
+    raiseTrap(currentActivation()->HostTrap, F.Owner ? F.Owner->Mod : nullptr,
+              0, 0);
 }
 
 Expected<std::vector<Value>> callHostDirect(const Func &F,

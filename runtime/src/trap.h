@@ -47,6 +47,10 @@ struct Activation {
   uint32_t FuncIndex = NoIndex;      // set directly when Pc cannot tell
   /// HostError: the host function's message; Interrupted: why.
   std::string HostMessage;
+  /// How a failed host function makes its caller trap: HostError, or
+  /// Interrupted when it failed because a Wasm call it made was stopped
+  /// (Wasm -> host -> Wasm under one deadline stops as a whole).
+  TrapCode HostTrap = TrapCode::HostError;
   /// Return addresses of the Wasm frames above the trapping one, innermost
   /// first, from the frame-pointer chain (x86-64 and AArch64; generated code
   /// keeps frame pointers). Filled without allocating, so the signal

@@ -268,6 +268,11 @@ public:
   Expected<std::vector<Value>> call(std::string_view Export,
                                     std::span<const Value> Args,
                                     const Deadline &D);
+  Expected<std::vector<Value>> call(std::string_view Export,
+                                    std::initializer_list<Value> Args,
+                                    const Deadline &D) {
+    return call(Export, std::span<const Value>(Args.begin(), Args.size()), D);
+  }
 
   /// The deadline of every call into this instance that is not given one
   /// (Deadline::none() by default). Refused (Usage) when some code the
