@@ -107,7 +107,7 @@ Error Instance::setDefaultDeadline(const Deadline &D) {
 bool Instance::interruptible() const { return P->State->Interruptible; }
 
 void Instance::interrupt() {
-  P->State->InterruptRequested.store(true, std::memory_order_seq_cst);
+  P->State->InterruptRequested.store(1, std::memory_order_seq_cst);
   rt::flagAllContexts();
 }
 

@@ -87,7 +87,9 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
   /// and a pending Instance::interrupt().
   bool Interruptible = true;
   Deadline DefaultDeadline;
-  std::atomic<bool> InterruptRequested{false};
+  /// A word, not a bool: RISC-V has no byte-sized atomic exchange and GCC
+  /// would call libatomic for one.
+  std::atomic<uint32_t> InterruptRequested{0};
 
   Memory *memory0() const {
     return Memories.empty() ? nullptr : Memories[0].get();

@@ -92,10 +92,10 @@ void disarmCall(Activation &A) {
 /// Why the calls on this thread must stop now, or null. Consumes an
 /// interrupt request it reports.
 static const char *stopReason(Activation *Innermost, InstanceState &Running) {
-  if (Running.InterruptRequested.exchange(false))
+  if (Running.InterruptRequested.exchange(0))
     return "interrupted: interrupt() was called";
   for (Activation *X = Innermost; X; X = X->Prev)
-    if (X->Inst && X->Inst->InterruptRequested.exchange(false))
+    if (X->Inst && X->Inst->InterruptRequested.exchange(0))
       return "interrupted: interrupt() was called";
   if (Innermost->DeadlineNs && steadyNowNs() >= Innermost->DeadlineNs)
     return "interrupted: deadline exceeded";
