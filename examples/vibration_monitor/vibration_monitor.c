@@ -9,6 +9,12 @@
 // as native SIMD code in the host (kiln/dsp.h, kiln/nn.h); the module is
 // freestanding C. The synthetic stream holds 16 normal windows, 16 with
 // imbalance and 16 with a bearing fault.
+//
+// The module also has a bug, left in on purpose for the demo: rms() ends
+// its Newton iteration only when it converges, and on a NaN sample it never
+// does. A corrupted sensor frame (the host injects one) therefore makes
+// process_window spin forever; the host's deadline stops it, as it would
+// stop any runaway module.
 
 #include "kiln/dsp.h"
 #include "kiln/nn.h"
@@ -24,6 +30,7 @@
 static float Stream[N * WINDOWS];
 static float Spectrum[BINS];
 static int8_t Features[BANDS], Hidden[HIDDEN], Scores[CLASSES];
+static float Level; // RMS of the last window
 static uint32_t Result[WINDOWS];
 
 // Band edges in bins (19.5 Hz per bin): 0-60, 60-160, 160-400, 400-1000,
@@ -103,6 +110,31 @@ static float log2f_(float X) {
          (float)(V.U & 0x7fffff) / 8388608.0f;
 }
 
+// sqrt by Newton's method: the module is freestanding (no libm). The guard
+// covers 0, whose iteration would halve towards 0 forever, but not NaN:
+// `!(X > 0)` was the check needed. With a NaN, Next is NaN, no comparison
+// is true, and the loop never ends (the bug the demo's deadline catches).
+static float sqrt_newton(float X) {
+  if (X == 0)
+    return 0;
+  float Y = X > 1 ? X : 1;
+  int Converged = 0;
+  while (!Converged) {
+    float Next = 0.5f * (Y + X / Y);
+    Converged = __builtin_fabsf(Next - Y) <= 1e-6f * Next;
+    Y = Next;
+  }
+  return Y;
+}
+
+// Overall vibration level (ISO 10816 rates machines by it).
+static float rms(const float *Window) {
+  float Sum = 0;
+  for (int I = 0; I < N; ++I)
+    Sum += Window[I] * Window[I];
+  return sqrt_newton(Sum / N);
+}
+
 static void features(const float *Window) {
   kiln_power_spectrum_f32(KILN_WINDOW_HANN, Window, N, Spectrum, BINS);
   for (int B = 0; B < BANDS; ++B) {
@@ -138,11 +170,19 @@ __attribute__((export_name("init"))) uint32_t init(void) {
 __attribute__((export_name("process_window"))) uint32_t process_window(uint32_t W) {
   if (W >= WINDOWS)
     __builtin_trap();
+  Level = rms(Stream + W * N);
   features(Stream + W * N);
   Result[W] = classify();
   return Result[W];
 }
 
-// The last window's features and scores, for the host to print.
+// The last window's features, scores and level, for the host to print.
 __attribute__((export_name("features"))) int8_t *features_ptr(void) { return Features; }
 __attribute__((export_name("scores"))) int8_t *scores_ptr(void) { return Scores; }
+__attribute__((export_name("level"))) float *level_ptr(void) { return &Level; }
+
+// Window W's samples, where the sensor's frames land: the host writes into
+// them to replay a corrupted frame.
+__attribute__((export_name("window"))) float *window_ptr(uint32_t W) {
+  return W < WINDOWS ? Stream + W * N : 0;
+}
