@@ -256,8 +256,8 @@ int main(int Argc, char **Argv) {
               SlowestStopped ? ", stopped" : "",
               kiln::memoryModeName((*M)->memoryMode()));
   // An overrun is a call that ended after the next release. With calls of
-  // a few microseconds, only a late wake-up (the scheduler, not the
-  // module) can cause one, hence the wake-up figures beside it.
+  // a few microseconds, the scheduler causes them (a late wake-up, a
+  // preempted call), not the module, hence the wake-up figures beside them.
   std::printf("deadline misses (calls stopped): %u; overruns of the %lld ms "
               "period: %u (wake-ups late by p99 %.1f us, max %.1f us)\n",
               Misses, (long long)Period.count(), Overruns,
