@@ -31,8 +31,6 @@
 
 using namespace std::chrono_literals;
 
-namespace {
-
 constexpr auto Period = 1ms;
 // The deadline, from measurements on a busy 2-core VM (a compiler running
 // on each core): over ten runs, calls took p50 4-9 us, p99 6-50 us, and at
@@ -45,17 +43,18 @@ constexpr uint32_t Replays = 40;
 constexpr uint32_t FaultyWindow = 40;
 constexpr uint32_t SamplesPerWindow = 1024; // vibration_monitor.c's N
 constexpr uint32_t GlitchWords = 16;
-const char *const ClassNames[] = {"normal", "imbalance", "bearing fault"};
+static const char *const ClassNames[] = {"normal", "imbalance",
+                                         "bearing fault"};
 
-int fail(const char *What, const kiln::Error &E) {
+static int fail(const char *What, const kiln::Error &E) {
   std::fprintf(stderr, "monitor: %s: %s\n", What, E.str().c_str());
   return 1;
 }
 
 /// Where in linear memory a buffer the module points at (`Export(Args)`
 /// returns its offset) lies, checked to hold `Bytes`; null if it does not.
-uint8_t *buffer(kiln::Instance &I, kiln::Memory &Mem, const char *Export,
-                std::initializer_list<kiln::Value> Args, size_t Bytes) {
+static uint8_t *buffer(kiln::Instance &I, kiln::Memory &Mem, const char *Export,
+                       std::initializer_list<kiln::Value> Args, size_t Bytes) {
   auto R = I.call(Export, Args);
   if (!R)
     return nullptr;
@@ -65,6 +64,7 @@ uint8_t *buffer(kiln::Instance &I, kiln::Memory &Mem, const char *Export,
   return kiln::memoryData(Mem) + Off;
 }
 
+namespace {
 /// A glitch on the sensor bus: a burst of the frame's words read as all
 /// ones (0xffffffff, a NaN as a float), for one delivery only; undo() puts
 /// the recording back so that its next replay is clean.
@@ -82,11 +82,12 @@ private:
   uint8_t *At;
   uint8_t Saved[GlitchWords * sizeof(float)];
 };
+} // namespace
 
 /// Where a trap happened, for people: the innermost function on its
 /// backtrace that the artifact names (a .kiln keeps the names of exports
 /// only), else the function index.
-std::string trapSite(const kiln::Module &M, const kiln::Error &E) {
+static std::string trapSite(const kiln::Module &M, const kiln::Error &E) {
   std::vector<uint32_t> Frames = E.backtrace();
   if (Frames.empty() && E.funcIndex() != kiln::NoIndex)
     Frames.push_back(E.funcIndex());
@@ -98,16 +99,14 @@ std::string trapSite(const kiln::Module &M, const kiln::Error &E) {
                         : "function " + std::to_string(Frames.front());
 }
 
-void printWindow(uint32_t W, const int8_t *Feat, float Level,
-                 const int8_t *Scores, uint32_t Class, uint64_t Ns) {
+static void printWindow(uint32_t W, const int8_t *Feat, float Level,
+                        const int8_t *Scores, uint32_t Class, uint64_t Ns) {
   std::printf("%5u  ", W);
   for (int B = 0; B < 8; ++B)
     std::printf(" %4d", Feat[B]);
   std::printf("  %5.2f   %4d %4d %4d   %-14s %6.1f us\n", Level, Scores[0],
               Scores[1], Scores[2], ClassNames[Class], double(Ns) / 1e3);
 }
-
-} // namespace
 
 int main(int Argc, char **Argv) {
   if (Argc != 2) {
@@ -163,7 +162,7 @@ int main(int Argc, char **Argv) {
   Glitch Corrupted(Faulty);
 
   // The deadline is a plain value, armed by each call; no allocation.
-  const kiln::Deadline Deadline = kiln::Deadline::after(Budget);
+  const kiln::Deadline PerCall = kiln::Deadline::after(Budget);
   // One call before the first release, under the start-up deadline: it
   // takes 200-700 us, paying for first touches (page faults, the host's FFT
   // tables, the runtime's watchdog thread) that belong to start-up, not to
@@ -181,12 +180,12 @@ int main(int Argc, char **Argv) {
               "corrupted (a burst of NaNs from the sensor bus)\n\n",
               (long long)Period.count(), (long long)Budget.count(), Total,
               Replays, FaultyWindow);
-  std::printf("window  band energies (int8 log2)                  rms   sco"
-              "res           class           latency\n");
+  std::printf("window  band energies (int8 log2)                  rms   "
+              "scores           class           latency\n");
 
-  // Preallocated: recording a period is two stores.
+  // Preallocated: recording a period is a few stores.
   std::vector<uint64_t> LatencyNs(Total), LateNs(Total);
-  std::vector<bool> Classes(Total); // whether window W got a class
+  std::vector<bool> Completed(Total);
   unsigned Count[3] = {0, 0, 0};
   uint32_t Misses = 0, Overruns = 0, Traps = 0, LastStop = 0;
   monitor::PeriodicReleases Releases(Period);
@@ -196,7 +195,7 @@ int main(int Argc, char **Argv) {
     if (Glitched)
       Corrupted.apply();
     uint64_t T0 = kiln::steadyNowNs();
-    kiln::Expected<uint32_t> R = Process->call(Deadline, W % N);
+    kiln::Expected<uint32_t> R = Process->call(PerCall, W % N);
     uint64_t T1 = kiln::steadyNowNs();
     if (Glitched)
       Corrupted.undo();
@@ -204,10 +203,6 @@ int main(int Argc, char **Argv) {
     LateNs[W] = T0 - Release;
     if (T1 > Release + Releases.periodNs())
       ++Overruns;
-    // The first replay is shown: every 4th window, the last, and the
-    // windows right after one that was stopped.
-    bool Show = W < N && (W % 4 == 0 || W == N - 1 ||
-                          (Misses + Traps && W <= LastStop + 3));
     if (!R) {
       // A trap ends this window only: the instance stays usable.
       kiln::Error E = R.takeError();
@@ -228,7 +223,11 @@ int main(int Argc, char **Argv) {
     }
     uint32_t C = std::min<uint32_t>(*R, 2);
     ++Count[C];
-    Classes[W] = true;
+    Completed[W] = true;
+    // The first replay is shown: every 4th window, the last, and the
+    // windows right after one that was stopped.
+    bool Show = W < N && (W % 4 == 0 || W == N - 1 ||
+                          (Misses + Traps && W <= LastStop + 3));
     if (Show)
       printWindow(W, Feat, Level(), Scores, C, LatencyNs[W]);
     if (W == N - 1)
@@ -241,7 +240,7 @@ int main(int Argc, char **Argv) {
   auto Slowest = uint32_t(std::max_element(LatencyNs.begin(), LatencyNs.end()) -
                           LatencyNs.begin());
   uint64_t Max = LatencyNs[Slowest];
-  bool SlowestStopped = !Classes[Slowest];
+  bool SlowestStopped = !Completed[Slowest];
   uint64_t P50 = monitor::percentile(LatencyNs, 50);
   uint64_t P99 = monitor::percentile(LatencyNs, 99);
   uint64_t LateP99 = monitor::percentile(LateNs, 99);

@@ -10,9 +10,9 @@
 // freestanding C. The synthetic stream holds 16 normal windows, 16 with
 // imbalance and 16 with a bearing fault.
 //
-// The module also has a bug, left in on purpose for the demo: rms() ends
-// its Newton iteration only when it converges, and on a NaN sample it never
-// does. A corrupted sensor frame (the host injects one) therefore makes
+// The module also has a bug, left in on purpose for the demo: the Newton
+// iteration of sqrt_newton() (for the RMS level) ends only when it
+// converges, and on a NaN sample it never does. A corrupted sensor frame (the host injects one) therefore makes
 // process_window spin forever; the host's deadline stops it, as it would
 // stop any runaway module.
 
