@@ -124,4 +124,11 @@ const std::vector<std::pair<std::string, Extern>> &Instance::exports() const {
 
 void Instance::setMaxStackBytes(size_t Bytes) { P->State->MaxStackBytes = Bytes; }
 
+Error Instance::lockMemoryInRam() {
+  for (const std::shared_ptr<Memory> &M : P->State->Memories)
+    if (Error E = M->lockInRam())
+      return E;
+  return Error::success();
+}
+
 } // namespace kiln

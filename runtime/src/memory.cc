@@ -3,6 +3,7 @@
 #include "src/memory.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -117,10 +118,16 @@ bool Memory::commit(uint64_t NewSize) {
       return false;
     if (mprotect(Base + Size, size_t(NewSize - Size), PROT_READ | PROT_WRITE))
       return false;
+    if (Locked && mlock(Base + Size, size_t(NewSize - Size))) {
+      mprotect(Base + Size, size_t(NewSize - Size), PROT_NONE);
+      return false;
+    }
     Size = NewSize;
     return true;
   }
   if (NewSize <= Mapped) { // slack from an earlier move, still zero
+    if (Locked && mlock(Base + Size, size_t(NewSize - Size)))
+      return false;
     Size = NewSize;
     return true;
   }
@@ -138,12 +145,29 @@ bool Memory::commit(uint64_t NewSize) {
   }
   if (!New)
     return false;
+  if (Locked && mlock(New, size_t(NewSize))) {
+    munmap(New, size_t(Cap));
+    return false;
+  }
   std::memcpy(New, Base, size_t(Size));
   munmap(Base, Mapped);
   Base = New;
   Mapped = size_t(Cap);
   Size = NewSize;
   return true;
+}
+
+Error Memory::lockInRam() {
+  std::lock_guard<std::mutex> Guard(Lock);
+  if (Size && mlock(Base, size_t(Size)))
+    return Error::make(ErrorKind::Unsupported,
+                       formatString("cannot lock %llu bytes of linear memory "
+                                    "in RAM: %s (raise RLIMIT_MEMLOCK, "
+                                    "ulimit -l, or run with CAP_IPC_LOCK)",
+                                    (unsigned long long)Size,
+                                    std::strerror(errno)));
+  Locked = true;
+  return Error::success();
 }
 
 void Memory::publish() {

@@ -56,6 +56,11 @@ public:
   /// Updates MemoryBase/MemorySize of every attached context.
   uint32_t grow(uint32_t DeltaPages);
 
+  /// Pre-faults and locks the accessible bytes in RAM (mlock), now and
+  /// after every grow, so no page fault lands in a deadline. A grow whose
+  /// new pages cannot be locked fails (memory.grow returns -1).
+  Error lockInRam();
+
   /// Contexts whose MemoryBase/MemorySize mirror this memory.
   void attach(rt::VMContext *Ctx);
   void detach(rt::VMContext *Ctx);
@@ -73,6 +78,7 @@ private:
   uint64_t Size = 0;      // accessible bytes
   size_t Mapped = 0;      // bytes of address space mapped at Base
   bool Movable = false;   // Base may change on grow (no reservation)
+  bool Locked = false;    // lockInRam(): accessible bytes stay locked
   std::mutex Lock;        // Size/Base changes and the context list
   std::vector<rt::VMContext *> Contexts;
 };

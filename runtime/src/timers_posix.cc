@@ -26,6 +26,8 @@
 #include <mutex>
 #include <thread>
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/prctl.h>
 
 namespace kiln::rt {
@@ -33,7 +35,7 @@ namespace kiln::rt {
 namespace {
 
 constexpr uint64_t Never = ~uint64_t(0);
-constexpr uint64_t SpinNs = 200'000;
+constexpr uint64_t SpinNs = 100'000;
 constexpr uint64_t MinLookNs = 50'000, MaxLookNs = 100'000'000;
 constexpr uint64_t IdleAfterNs = 1'000'000'000;
 
@@ -95,6 +97,15 @@ private:
   [[noreturn]] void run() {
     // Wake when asked to, not up to 50 us later (the default slack).
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    // And run at once when woken, even on the core where the runaway call
+    // spins, whatever its priority: a normal thread may wait for the
+    // scheduler's next slice (a millisecond and more), and a real-time task
+    // would never let it run. So SCHED_FIFO just below the top, where the
+    // process may use it (as the kernel's own watchdog threads); it runs
+    // for microseconds, and spins at most SpinNs per deadline that expires.
+    sched_param P{};
+    P.sched_priority = sched_get_priority_max(SCHED_FIFO) - 1;
+    Realtime = pthread_setschedparam(pthread_self(), SCHED_FIFO, &P) == 0;
     for (;;) {
       uint64_t Now = steadyNowNs();
       uint64_t Earliest = scan(Now);
@@ -123,6 +134,7 @@ private:
   std::mutex M;
   std::condition_variable CV;
   bool Kicked = false;
+  bool Realtime = false;
   std::once_flag Started;
   std::atomic<uint64_t> NextWakeNs{Never};
   std::atomic<uint64_t> MinBudgetNs{Never};

@@ -366,3 +366,34 @@ TEST(NoInterrupt, ImportingPollFreeCodeMakesAnInstanceUninterruptible) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Realtime, MemoryAndStackLockInRam) {
+  std::shared_ptr<Module> M = compileRunaways(MemoryMode::Guard, 2);
+  ASSERT_TRUE(M);
+  Linker L;
+  L.defineTyped<int32_t(int32_t)>("host", "tick", [](int32_t X) { return X; });
+  L.defineFunc("host", "reenter", {{}, {}},
+               [](std::span<const Value>, std::span<Value>) -> Error {
+                 return Error::success();
+               });
+  Expected<std::unique_ptr<Instance>> I = L.instantiate(*M);
+  ASSERT_TRUE(bool(I));
+  // Locking needs RLIMIT_MEMLOCK or CAP_IPC_LOCK; without them the refusal
+  // must say how to get them.
+  if (Error E = (*I)->lockMemoryInRam()) {
+    EXPECT_NE(E.str().find("RLIMIT_MEMLOCK"), std::string::npos) << E.str();
+    GTEST_SKIP() << "not permitted here: " << E.str();
+  }
+  ASSERT_FALSE(lockStackInRam(256 * 1024));
+  // Still the same instance: calls run and fill the locked memory.
+  expectInterrupted((*I)->call("fill_forever", {}, Deadline::after(5ms)),
+                    "deadline exceeded");
+  // More stack than the thread has is refused, not a crash.
+  Error Big = lockStackInRam(size_t(1) << 40);
+  ASSERT_TRUE(bool(Big));
+  EXPECT_NE(Big.str().find("stack"), std::string::npos) << Big.str();
+}
+
+} // namespace

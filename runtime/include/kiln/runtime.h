@@ -294,6 +294,12 @@ public:
   /// checked deterministically in every function's prologue.
   void setMaxStackBytes(size_t Bytes);
 
+  /// Real time: pre-faults and locks every linear memory of the instance in
+  /// RAM (mlock), now and after each memory.grow, so that no page fault
+  /// lands inside a deadline. Needs RLIMIT_MEMLOCK (ulimit -l) or
+  /// CAP_IPC_LOCK for the memory's size; says so when refused.
+  Error lockMemoryInRam();
+
   struct Impl;
   Impl &impl() const { return *P; }
   explicit Instance(std::unique_ptr<Impl> P);
@@ -377,6 +383,12 @@ Value globalValue(const Global &G);
 Error setGlobalValue(Global &G, const Value &V);
 uint64_t memorySizeBytes(const Memory &M);
 uint8_t *memoryData(Memory &M);
+
+/// Real time: pre-faults and locks `Bytes` of the calling thread's stack,
+/// below the current frame, in RAM, so that calls made from this thread
+/// (up to Instance::setMaxStackBytes deep) take no page fault on the stack.
+/// Refused when the thread's stack is smaller than that.
+Error lockStackInRam(size_t Bytes);
 
 /// While a host function runs on this thread: memory 0 of the instance that
 /// imported it, or null (no memory, or not inside a host function). Host
