@@ -97,11 +97,13 @@ public:
     llvm::Value *Addr = B.CreateConstInBoundsGEP1_32(
         B.getInt8Ty(), Vmctx,
         abi::vmOffset(abi::VMField::Interrupt, PtrBytes));
-    // Atomic, so that neither LLVM nor the backend hoists it out of the
-    // loop it guards; monotonic, a plain load on every target.
-    llvm::LoadInst *Word =
-        B.CreateAlignedLoad(WordTy, Addr, llvm::Align(PtrBytes), "interrupt");
-    Word->setAtomic(llvm::AtomicOrdering::Monotonic);
+    // Volatile, so that neither LLVM nor the backend hoists it out of the
+    // loop it guards, while x86 can still fold it into `cmp $0, mem` (an
+    // atomic load it would not fold, and the poll would take a register).
+    // An aligned word load is single-copy atomic on every target.
+    llvm::LoadInst *Word = B.CreateAlignedLoad(WordTy, Addr,
+                                               llvm::Align(PtrBytes),
+                                               /*isVolatile=*/true, "interrupt");
     B.CreateCondBr(B.CreateIsNotNull(Word), Slow, Rest,
                    llvm::MDBuilder(C).createUnlikelyBranchWeights());
 
