@@ -13,7 +13,7 @@ PACKAGES=(
   # spec suite and tooling
   wabt binaryen python3
   # host math, tests, benchmarks
-  libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev strace
   # cross targets and their emulation
   qemu-user g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-riscv64-linux-gnu
 )
