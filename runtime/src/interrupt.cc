@@ -77,14 +77,14 @@ Error armCall(Activation &A, InstanceState &S, const Deadline *D) {
   A.OwnsDeadline = true;
   if (Ns <= Now)
     flagAllContexts(); // already past: stop at the first poll
-  watchDeadline(Ns, Ns > Now ? Ns - Now : 0);
+  watchDeadline(Ns, Ns > Now ? Ns - Now : 0, Now);
   return Error::success();
 }
 
 void disarmCall(Activation &A) {
   Activation *Outer = A.Prev;
   if (A.OwnsDeadline)
-    watchDeadline(Outer ? Outer->DeadlineNs : 0, 0);
+    watchDeadline(Outer ? Outer->DeadlineNs : 0, 0, 0);
   if (A.EpochDeadline && !(Outer && Outer->EpochDeadline))
     EpochBoundCalls.fetch_sub(1, std::memory_order_seq_cst);
 }

@@ -73,11 +73,11 @@ bool mustStop(VMContext *Ctx);
   } while (0)
 
 /// The watchdog (timers_posix.cc): this thread's calls must stop at
-/// `DeadlineNs` (steady clock; 0: no deadline). `BudgetNs` is how far ahead
-/// the deadline was set, which tells the watchdog how often to look. No
-/// lock and no system call unless the watchdog must wake earlier than it
+/// `DeadlineNs` (steady clock; 0: no deadline), set at `NowNs` with
+/// `BudgetNs` to go, which tells the watchdog how often to look. No lock
+/// and no system call unless the watchdog must wake earlier than it
 /// planned to.
-void watchDeadline(uint64_t DeadlineNs, uint64_t BudgetNs);
+void watchDeadline(uint64_t DeadlineNs, uint64_t BudgetNs, uint64_t NowNs);
 
 } // namespace kiln::rt
 

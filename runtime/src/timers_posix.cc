@@ -47,16 +47,20 @@ struct ThreadSlot {
 
 class Watchdog {
 public:
-  void arm(ThreadSlot &S, uint64_t DeadlineNs, uint64_t BudgetNs) {
+  void arm(ThreadSlot &S, uint64_t DeadlineNs, uint64_t BudgetNs,
+           uint64_t NowNs) {
     S.DeadlineNs.store(DeadlineNs, std::memory_order_seq_cst);
     if (!DeadlineNs)
       return;
     std::call_once(Started, [this] { std::thread([this] { run(); }).detach(); });
-    uint64_t Now = steadyNowNs();
     if (BudgetNs && BudgetNs < MinBudgetNs.load(std::memory_order_relaxed))
       MinBudgetNs.store(BudgetNs, std::memory_order_relaxed);
-    LastArmNs.store(Now, std::memory_order_relaxed);
-    if (DeadlineNs < NextWakeNs.load(std::memory_order_seq_cst)) {
+    if (NowNs) // 0: an enclosing call's deadline back in force, not news
+      LastArmNs.store(NowNs, std::memory_order_relaxed);
+    // Wake it only if it plans to look too late, and only once until it
+    // has looked (calls arming meanwhile would each lock and signal).
+    if (DeadlineNs < NextWakeNs.load(std::memory_order_seq_cst) &&
+        !KickPending.exchange(1, std::memory_order_seq_cst)) {
       std::lock_guard<std::mutex> Lock(M);
       Kicked = true;
       CV.notify_one();
@@ -88,7 +92,9 @@ private:
   }
 
   uint64_t lookPeriod(uint64_t Now) const {
-    if (Now - LastArmNs.load(std::memory_order_relaxed) > IdleAfterNs)
+    // A call may have armed after Now was read: then Last is later.
+    uint64_t Last = LastArmNs.load(std::memory_order_relaxed);
+    if (Now > Last && Now - Last > IdleAfterNs)
       return Never;
     uint64_t Half = MinBudgetNs.load(std::memory_order_relaxed) / 2;
     return std::clamp(Half, MinLookNs, MaxLookNs);
@@ -107,6 +113,8 @@ private:
     P.sched_priority = sched_get_priority_max(SCHED_FIFO) - 1;
     Realtime = pthread_setschedparam(pthread_self(), SCHED_FIFO, &P) == 0;
     for (;;) {
+      // Looking now: a call arming from here on may have to wake us again.
+      KickPending.store(0, std::memory_order_seq_cst);
       uint64_t Now = steadyNowNs();
       uint64_t Earliest = scan(Now);
       if (Earliest != Never && Earliest - Now <= SpinNs)
@@ -136,7 +144,10 @@ private:
   bool Kicked = false;
   bool Realtime = false;
   std::once_flag Started;
-  std::atomic<uint64_t> NextWakeNs{Never};
+  /// Until the thread has planned its first wake-up (0), arming calls need
+  /// not wake it: it looks at the slots as soon as it starts.
+  std::atomic<uint64_t> NextWakeNs{0};
+  std::atomic<uint32_t> KickPending{0};
   std::atomic<uint64_t> MinBudgetNs{Never};
   std::atomic<uint64_t> LastArmNs{0};
 };
@@ -161,13 +172,13 @@ thread_local SlotHolder ThisThread;
 
 } // namespace
 
-void watchDeadline(uint64_t DeadlineNs, uint64_t BudgetNs) {
+void watchDeadline(uint64_t DeadlineNs, uint64_t BudgetNs, uint64_t NowNs) {
   if (!ThisThread.S) {
     if (!DeadlineNs)
       return;
     ThisThread.S = &watchdog().Slots.acquire();
   }
-  watchdog().arm(*ThisThread.S, DeadlineNs, BudgetNs);
+  watchdog().arm(*ThisThread.S, DeadlineNs, BudgetNs, NowNs);
 }
 
 } // namespace kiln::rt

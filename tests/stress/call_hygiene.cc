@@ -540,15 +540,6 @@ static int32_t expectedHostLoop() {
   return V;
 }
 
-/// A known, reported runtime defect that makes a way's lock check fail at
-/// times; printed with the failure (still counted as one).
-static const char *const WatchdogIdleRace =
-    "KNOWN, reported: runtime/src/timers_posix.cc lookPeriod() computes "
-    "Now - LastArmNs in unsigned arithmetic; when a call arms a deadline "
-    "after the watchdog read Now, it wraps around, the watchdog takes the "
-    "arming to have stopped and plans no wake-up, and the next call's arm() "
-    "must wake it: a mutex lock and a futex wake on the calling thread";
-
 namespace {
 struct Way {
   const char *Tag;
@@ -687,17 +678,17 @@ int main(int Argc, char **Argv) {
       {"dynamic-deadline",
        "Instance::call(\"hash\", {n}, after(1s))",
        false,
-       WatchdogIdleRace,
+       nullptr,
        {}},
       {"typed-deadline",
        "TypedFunc hash.call(after(1s), n)",
        true,
-       WatchdogIdleRace,
+       nullptr,
        {}},
       {"default-deadline",
        "TypedFunc hash(n), setDefaultDeadline(1s)",
        true,
-       WatchdogIdleRace,
+       nullptr,
        {}},
   };
   auto Run = [&](Way &Wy, auto &&Call) {

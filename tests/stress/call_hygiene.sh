@@ -163,9 +163,6 @@ while IFS= read -r line; do
     pass "$tag: 0 system calls on the calling thread in $BIG calls"
   else
     fail "$tag: $count system calls/signals on the calling thread in $BIG calls (the first ones below)"
-    case $tag in
-    *-deadline) echo "     KNOWN, reported: a futex here is the deadline watchdog's wake-up from arm() (runtime/src/timers_posix.cc lookPeriod(), see the lock check)" ;;
-    esac
   fi
 done < <(windows "$tmp/strace.$BIG" | awk -v ex=" $exempt " '
   /^ / { if (!skip) print; next }
