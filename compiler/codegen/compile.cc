@@ -192,6 +192,7 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
   LoweringOptions LO;
   LO.Mode = Mode;
   LO.PtrBytes = archPointerBytes(A);
+  LO.Fuel = Opts.Fuel;
   LO.X86Simd = A == Arch::X86_64 &&
                TM->getMCSubtargetInfo()->checkFeatures("+ssse3,+sse4.1");
   ModuleLowering ML(*M, LC, LM, LO);
@@ -212,7 +213,7 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
   if (llvm::verifyModule(LM, &VOS))
     return Error::make(ErrorKind::Unsupported,
                        "internal compiler error: invalid IR: " + VOS.str());
-  optimize(LM, *TM, Opts.OptLevel, Mode, Opts.Interrupt);
+  optimize(LM, *TM, Opts.OptLevel, Mode, Opts.Interrupt || Opts.Fuel);
   if (Opts.DumpIr)
     LM.print(llvm::errs(), nullptr);
 
@@ -247,7 +248,10 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
       std::string("kiln " KILN_VERSION " (LLVM ") + llvmVersion() + ")";
   Art.Target.WasmSha256 = sha256(Wasm);
   Art.Target.OptLevel = uint8_t(Opts.OptLevel);
-  Art.Target.Interrupt = Opts.Interrupt ? 1 : 0;
+  Art.Target.Interrupt = uint8_t(
+      Opts.Fuel        ? format::InterruptKind::PollsAndFuel
+      : Opts.Interrupt ? format::InterruptKind::Polls
+                       : format::InterruptKind::None);
   KILN_CHECK(describeModule(*M, *Image, Art));
   return Art;
 }

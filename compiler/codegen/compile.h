@@ -30,6 +30,9 @@ struct CompileOptions {
   /// Poll for interruption at function entries and loop headers
   /// (interrupt_polls.h); off (--no-interrupt), calls cannot be stopped.
   bool Interrupt = true;
+  /// Count fuel (kiln/abi.h) so that calls can be given a deterministic
+  /// budget; implies Interrupt.
+  bool Fuel = false;
   bool DumpIr = false;  // print the optimized IR to stderr
   /// If set, receives the generated code as assembly text (what the
   /// artifact's code section holds, before layout), for inspection and for

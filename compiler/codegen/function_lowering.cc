@@ -85,6 +85,8 @@ Error FunctionLowering::run() {
                   A);
   }
   emitStackCheck();
+  if (ML.options().Fuel)
+    checkFuel();
 
   Frame Func;
   Func.Kind = Op::Nop;
@@ -107,8 +109,12 @@ Error FunctionLowering::run() {
     if (Error E = Validator.step(I))
       return std::move(E).inSection("code");
     CurrentOffset = uint32_t(I.Offset);
+    if (ML.options().Fuel && Live)
+      countFuel(I);
     if (Error E = Live ? lower(I) : (lowerDead(I), Error::success()))
       return std::move(E).atOffset(I.Offset).inFunction(FuncIndex);
+    if (ML.options().Fuel && Live)
+      checkFuelAfter(I);
   }
   if (!Validator.done())
     return Error::make(ErrorKind::Malformed,

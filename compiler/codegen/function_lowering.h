@@ -114,6 +114,18 @@ private:
   void emitStackCheck();
   llvm::BasicBlock *newBlock(const char *Name);
 
+  // fuel.cc (--fuel; kiln/abi.h)
+  /// Counts instruction `I` and, before a control instruction, charges the
+  /// straight-line run it ends.
+  void countFuel(const wasm::Instr &I);
+  /// After instruction `I` was lowered: a loop header checks the fuel.
+  void checkFuelAfter(const wasm::Instr &I);
+  /// Charges the pending count to *VMContext::Fuel.
+  void flushFuel();
+  /// Calls InterruptCheck when the fuel is below zero.
+  void checkFuel();
+  uint32_t FuelPending = 0;
+
   ModuleLowering &ML;
   const wasm::Module &M;
   const wasm::ModuleContext &Ctx;

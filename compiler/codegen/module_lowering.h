@@ -34,6 +34,8 @@ struct LoweringOptions {
   /// x86-64 with SSSE3 and SSE4.1: SIMD may use x86 intrinsics (pshufb,
   /// blendv, ...) and relaxed SIMD takes the x86 results.
   bool X86Simd = false;
+  /// Count fuel (kiln/abi.h).
+  bool Fuel = false;
 };
 
 class ModuleLowering {

@@ -320,7 +320,7 @@ private:
 } // namespace
 
 Error Checker::run() {
-  if (A.Target.Interrupt > 1)
+  if (A.Target.Interrupt > uint8_t(InterruptKind::PollsAndFuel))
     return fail(SectionId::Target, 0,
                 formatString("invalid interruption kind %u",
                              unsigned(A.Target.Interrupt)));

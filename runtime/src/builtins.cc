@@ -171,9 +171,9 @@ static void builtinElemDrop(VMContext *Ctx, uint32_t Seg) {
 
 KILN_KEEPS_FRAME static void builtinInterruptCheck(VMContext *Ctx, uint32_t WasmOffset) {
   KILN_CALLER_PC(Pc);
-  if (mustStop(Ctx))
-    raiseTrap(TrapCode::Interrupted, InstanceState::of(Ctx).Mod, WasmOffset,
-              Pc, KILN_WASM_FP());
+  if (TrapCode Stop = mustStop(Ctx); Stop != TrapCode::None)
+    raiseTrap(Stop, InstanceState::of(Ctx).Mod, WasmOffset, Pc,
+              KILN_WASM_FP());
 }
 
 // Each function's C type must be exactly its builtins.def row.

@@ -60,8 +60,9 @@ static bool recordHostFailure(Func &F, Error E) {
   A->HostMessage = E.message();
   A->FuncIndex = F.Index;
   if (E.kind() == ErrorKind::Trap &&
-      E.trapCode() == uint32_t(TrapCode::Interrupted))
-    A->HostTrap = TrapCode::Interrupted;
+      (E.trapCode() == uint32_t(TrapCode::Interrupted) ||
+       E.trapCode() == uint32_t(TrapCode::OutOfFuel)))
+    A->HostTrap = TrapCode(E.trapCode());
   return false;
 }
 

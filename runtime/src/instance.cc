@@ -100,6 +100,10 @@ Error Instance::setDefaultDeadline(const Deadline &D) {
     return Error::make(ErrorKind::Usage,
                        "this instance cannot be given a deadline: code it "
                        "can run was compiled with --no-interrupt");
+  if (D.hasFuel() && !P->State->Fueled)
+    return Error::make(ErrorKind::Usage,
+                       "this instance cannot be given fuel: code it can run "
+                       "was compiled without --fuel");
   P->State->DefaultDeadline = D;
   return Error::success();
 }

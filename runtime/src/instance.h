@@ -86,6 +86,8 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
   /// into this instance can run polls, the deadline of calls given none,
   /// and a pending Instance::interrupt().
   bool Interruptible = true;
+  /// Every such module also counts fuel (--fuel).
+  bool Fueled = true;
   Deadline DefaultDeadline;
   /// A word, not a bool: RISC-V has no byte-sized atomic exchange and GCC
   /// would call libatomic for one.

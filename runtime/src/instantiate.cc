@@ -178,8 +178,11 @@ static Error build(InstanceState &S, std::vector<Extern> &Imports) {
   C.Instance = &S;
   if (Memory *Mem = S.memory0())
     Mem->attach(&C);
-  for (VMContext *Other : S.StackCtxs)
-    S.Interruptible &= InstanceState::of(Other).Mod->Art.Target.Interrupt != 0;
+  for (VMContext *Other : S.StackCtxs) {
+    uint8_t Kind = InstanceState::of(Other).Mod->Art.Target.Interrupt;
+    S.Interruptible &= Kind != uint8_t(format::InterruptKind::None);
+    S.Fueled &= Kind == uint8_t(format::InterruptKind::PollsAndFuel);
+  }
 
   S.ElemSegs.resize(A.Elems.size());
   S.DataDropped.assign(A.Datas.size(), 0);

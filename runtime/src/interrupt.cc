@@ -56,6 +56,21 @@ Error armCall(Activation &A, InstanceState &S, const Deadline *D) {
   A.DeadlineNs = Outer ? Outer->DeadlineNs : 0;
   A.EpochDeadline = Outer ? Outer->EpochDeadline : 0;
   const Deadline &Own = D ? *D : S.DefaultDeadline;
+  if (Outer)
+    A.Fuel = Outer->Fuel; // nested calls charge the enclosing balance
+  if (Own.hasFuel()) {
+    if (!S.Fueled)
+      return Error::make(ErrorKind::Usage,
+                         "this call cannot be given fuel: code it can run "
+                         "was compiled without --fuel");
+    // Its own balance, never more than what the enclosing call has left;
+    // what it uses is charged to the enclosing one in disarmCall().
+    A.FuelCell = int64_t(Own.fuelUnits());
+    if (Outer)
+      A.FuelCell = std::min(A.FuelCell, std::max<int64_t>(*Outer->Fuel, 0));
+    A.FuelStart = A.FuelCell;
+    A.Fuel = &A.FuelCell;
+  }
   if (Own.isNone())
     return Error::success();
   if (!S.Interruptible)
@@ -83,6 +98,8 @@ Error armCall(Activation &A, InstanceState &S, const Deadline *D) {
 
 void disarmCall(Activation &A) {
   Activation *Outer = A.Prev;
+  if (Outer && A.Fuel == &A.FuelCell)
+    *Outer->Fuel -= A.FuelStart - A.FuelCell;
   if (A.OwnsDeadline)
     watchDeadline(Outer ? Outer->DeadlineNs : 0, 0, 0);
   if (A.EpochDeadline && !(Outer && Outer->EpochDeadline))
@@ -92,6 +109,8 @@ void disarmCall(Activation &A) {
 /// Why the calls on this thread must stop now, or null. Consumes an
 /// interrupt request it reports.
 static const char *stopReason(Activation *Innermost, InstanceState &Running) {
+  if (*Innermost->Fuel < 0)
+    return "all fuel consumed";
   if (Running.InterruptRequested.exchange(0))
     return "interrupted: interrupt() was called";
   for (Activation *X = Innermost; X; X = X->Prev)
@@ -104,18 +123,18 @@ static const char *stopReason(Activation *Innermost, InstanceState &Running) {
   return nullptr;
 }
 
-bool mustStop(VMContext *Ctx) {
+TrapCode mustStop(VMContext *Ctx) {
   // Cleared before looking, so an event after the look sets it again.
   std::atomic_ref<uintptr_t>(Ctx->Interrupt).store(0,
                                                    std::memory_order_seq_cst);
   Activation *A = currentActivation();
   if (!A)
-    return false;
+    return TrapCode::None;
   const char *Why = stopReason(A, InstanceState::of(Ctx));
   if (!Why)
-    return false;
+    return TrapCode::None;
   A->HostMessage.assign(Why);
-  return true;
+  return *A->Fuel < 0 ? TrapCode::OutOfFuel : TrapCode::Interrupted;
 }
 
 } // namespace kiln::rt

@@ -20,6 +20,7 @@
 
 #include "kiln/error.h"
 #include "kiln/interrupt.h"
+#include "kiln/trap.h"
 #include "src/vmcontext.h"
 
 #include <atomic>
@@ -50,10 +51,10 @@ Error armCall(Activation &A, InstanceState &S, const Deadline *D);
 void disarmCall(Activation &A);
 
 /// What the InterruptCheck builtin decides: clears Ctx's word, then
-/// returns false if the running call may go on, or true after recording
-/// why it must stop in the innermost activation (the caller then raises
-/// the Interrupted trap, see KILN_KEEPS_FRAME).
-bool mustStop(VMContext *Ctx);
+/// returns TrapCode::None if the running call may go on, or the trap to
+/// raise (Interrupted, or OutOfFuel) after recording why in the innermost
+/// activation (the caller raises it, see KILN_KEEPS_FRAME).
+TrapCode mustStop(VMContext *Ctx);
 
 /// Functions that raise the Interrupted trap keep a frame pointer, so that
 /// their saved one is the calling Wasm function's (generated code always
@@ -66,10 +67,9 @@ bool mustStop(VMContext *Ctx);
 /// between chunks of their work; `Fp` is KILN_WASM_FP() of the builtin.
 #define KILN_POLL_IN_BUILTIN(Ctx, Pc, Fp)                                      \
   do {                                                                         \
-    if (__builtin_expect(::kiln::rt::isFlagged(Ctx), 0) &&                     \
-        ::kiln::rt::mustStop(Ctx))                                             \
-      ::kiln::rt::raiseTrap(TrapCode::Interrupted,                             \
-                            InstanceState::of(Ctx).Mod, 0, Pc, Fp);            \
+    if (__builtin_expect(::kiln::rt::isFlagged(Ctx), 0))                       \
+      if (TrapCode Stop_ = ::kiln::rt::mustStop(Ctx); Stop_ != TrapCode::None) \
+        ::kiln::rt::raiseTrap(Stop_, InstanceState::of(Ctx).Mod, 0, Pc, Fp);   \
   } while (0)
 
 /// The watchdog (timers_posix.cc): this thread's calls must stop at

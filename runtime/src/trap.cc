@@ -177,12 +177,19 @@ Error callWasm(InstanceState &S, EntryTrampoline Entry, void *Code,
     Saved[I] = S.StackCtxs[I]->StackLimit;
     S.StackCtxs[I]->StackLimit = A.StackLimit;
   }
+  // The fuel balance is not restored: a nested call either shares the
+  // enclosing one or has its own, which disarmCall() charges back.
+  for (size_t I = 0; I < N; ++I)
+    S.StackCtxs[I]->Fuel = A.Fuel;
 
   Current = &A;
   bool Returned = runGuarded(A, Entry, Code, &S.Ctx, Slots);
   Current = A.Prev;
   for (size_t I = 0; I < N; ++I)
     S.StackCtxs[I]->StackLimit = Saved[I];
+  if (A.Prev)
+    for (size_t I = 0; I < N; ++I)
+      S.StackCtxs[I]->Fuel = A.Prev->Fuel;
   disarmCall(A);
 
   if (Returned)

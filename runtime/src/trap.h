@@ -38,6 +38,11 @@ struct Activation {
   uint64_t DeadlineNs = 0;    // steady clock
   uint64_t EpochDeadline = 0; // kiln::currentEpoch() value
   bool OwnsDeadline = false;  // DeadlineNs is this call's own
+  /// The fuel balance --fuel code charges (VMContext::Fuel): this call's
+  /// own cell, or the enclosing call's.
+  int64_t FuelCell = INT64_MAX;
+  int64_t *Fuel = &FuelCell;
+  int64_t FuelStart = 0;
 
   // Filled in by the trap path.
   TrapCode Code = TrapCode::None;
@@ -48,8 +53,8 @@ struct Activation {
   /// HostError: the host function's message; Interrupted: why.
   std::string HostMessage;
   /// How a failed host function makes its caller trap: HostError, or
-  /// Interrupted when it failed because a Wasm call it made was stopped
-  /// (Wasm -> host -> Wasm under one deadline stops as a whole).
+  /// Interrupted (OutOfFuel) when it failed because a Wasm call it made was
+  /// stopped (Wasm -> host -> Wasm under one bound stops as a whole).
   TrapCode HostTrap = TrapCode::HostError;
   /// Return addresses of the Wasm frames above the trapping one, innermost
   /// first, from the frame-pointer chain (x86-64 and AArch64; generated code

@@ -55,6 +55,8 @@ struct VMContext {
   /// Written by other threads (and interrupt handlers): access it only
   /// through interruptWord().
   uintptr_t Interrupt;
+  /// Fuel left for the running call (code compiled with --fuel).
+  int64_t *Fuel;
 };
 
 constexpr unsigned Ptr = sizeof(void *);
@@ -70,6 +72,7 @@ static_assert(offsetof(VMContext, Tables) == abi::vmOffset(VMField::Tables, Ptr)
 static_assert(offsetof(VMContext, SigIds) == abi::vmOffset(VMField::SigIds, Ptr));
 static_assert(offsetof(VMContext, Instance) == abi::vmOffset(VMField::Instance, Ptr));
 static_assert(offsetof(VMContext, Interrupt) == abi::vmOffset(VMField::Interrupt, Ptr));
+static_assert(offsetof(VMContext, Fuel) == abi::vmOffset(VMField::Fuel, Ptr));
 static_assert(sizeof(VMContext) == abi::vmContextSize(Ptr));
 static_assert(offsetof(ImportedFunc, Code) == abi::importedFuncCode(Ptr));
 static_assert(offsetof(ImportedFunc, Ctx) == abi::importedFuncCtx(Ptr));

@@ -4,7 +4,10 @@
 #   e.g. --target aarch64-linux-gnu --bounds-checks) and runs every runaway
 #   export with `KILN_RUN run --timeout 20ms` (under RUNNER, e.g. qemu):
 #   each must exit 1 with "interrupted: deadline exceeded"; finite calls
-#   still give their results. Correctness, not timing.
+#   still give their results. Then the same module compiled with --fuel:
+#   fib(20) needs exactly FibFuel instructions of fuel on every target, in
+#   every mode (the figure x86-64 gives; interrupt_test.cc checks it across
+#   modes and optimization levels). Correctness, not timing.
 set -u
 WAT2WASM=$1 KILN=$2 OUT=$3 OPTS=$4
 shift 4
@@ -18,6 +21,9 @@ pass=0 fail=0
 "$WAT2WASM" "$HERE/stops.wat" -o "$OUT/stops.wasm" || exit 1
 # shellcheck disable=SC2086
 "$KILN" compile $OPTS "$OUT/stops.wasm" -o "$OUT/stops.kiln" || exit 1
+# shellcheck disable=SC2086
+"$KILN" compile $OPTS --fuel "$OUT/stops.wasm" -o "$OUT/stops-fuel.kiln" || exit 1
+FibFuel=240760
 
 check() { # name expected-status expected-text command...
   name=$1 want=$2 text=$3
@@ -44,5 +50,16 @@ done
 check "fib 20" 0 "^6765" $RUNNER "$RUN" run --timeout 10s "$OUT/stops.kiln" --invoke fib 20
 # shellcheck disable=SC2086
 check "sum 0" 0 "^0" $RUNNER "$RUN" run --timeout 10s "$OUT/stops.kiln" --invoke sum 0
+# Fuel: the same budget everywhere, and runaways stop on it.
+# shellcheck disable=SC2086
+check "fib 20, fuel $FibFuel" 0 "^6765" $RUNNER "$RUN" run --fuel $FibFuel "$OUT/stops-fuel.kiln" --invoke fib 20
+# shellcheck disable=SC2086
+check "fib 20, fuel $((FibFuel - 1))" 1 "all fuel consumed" $RUNNER "$RUN" run --fuel $((FibFuel - 1)) "$OUT/stops-fuel.kiln" --invoke fib 20
+for export in spin sum_forever host_loop; do
+  # shellcheck disable=SC2086
+  check "$export, fuel" 1 "all fuel consumed" $RUNNER "$RUN" run -W fuel=100000 "$OUT/stops-fuel.kiln" --invoke $export
+done
+# shellcheck disable=SC2086
+check "fuel refused without --fuel" 1 "compiled without --fuel" $RUNNER "$RUN" run --fuel 10 "$OUT/stops.kiln" --invoke spin
 echo "$pass passed, $fail failed, 0 skipped"
 [ "$fail" = 0 ]

@@ -402,9 +402,12 @@ TEST(Verify, RefusesWasmModuleAsNotAnArtifact) {
 
 TEST(Verify, RefusesNewerFormatVersion) {
   Bytes B = artifact::writeArtifact(smallArtifact());
-  put32(B, 8, 2);
+  put32(B, 8, FormatVersion + 1);
   expectRefusal(refusalOf(B), 8, nullptr,
-                "format version 2, this runtime reads version 1");
+                formatString("format version %u, this runtime reads version "
+                             "%u",
+                             FormatVersion + 1, FormatVersion)
+                    .c_str());
 }
 
 TEST(Verify, RefusesArtifactBuiltForOtherArch) {
@@ -484,7 +487,9 @@ TEST(Verify, RefusesWrongSectionCount) {
   Bytes B = artifact::writeArtifact(smallArtifact());
   put32(B, 16, 13);
   expectRefusal(refusalOf(B), 16, nullptr,
-                "13 sections, format version 1 has exactly 14");
+                formatString("13 sections, format version %u has exactly 14",
+                             FormatVersion)
+                    .c_str());
 }
 
 TEST(Verify, RefusesTruncatedSectionTable) {

@@ -397,3 +397,169 @@ TEST(Realtime, MemoryAndStackLockInRam) {
 }
 
 } // namespace
+
+namespace {
+
+/// Fuel (--fuel): a budget of Wasm instructions.
+class FuelTest : public testing::TestWithParam<Config> {
+protected:
+  void SetUp() override {
+    std::vector<uint8_t> Wasm = runawaysWasm();
+    codegen::CompileOptions Opts;
+    Opts.Mode = GetParam().Mode;
+    Opts.OptLevel = GetParam().OptLevel;
+    Opts.Fuel = true;
+    Expected<format::Artifact> A = codegen::compileWasm(Wasm, Opts);
+    ASSERT_TRUE(bool(A)) << A.takeError().str();
+    EXPECT_EQ(A->Target.Interrupt,
+              uint8_t(format::InterruptKind::PollsAndFuel));
+    Expected<std::shared_ptr<Module>> M =
+        Module::load(artifact::writeArtifact(*A));
+    ASSERT_TRUE(bool(M)) << M.takeError().str();
+    L.defineTyped<int32_t(int32_t)>("host", "tick",
+                                    [](int32_t X) { return X + 1; });
+    L.defineFunc("host", "reenter", {{}, {}},
+                 [this](std::span<const Value>, std::span<Value>) -> Error {
+                   Expected<std::vector<Value>> R = Inst->call("spin", {});
+                   return R ? Error::success() : R.takeError();
+                 });
+    Expected<std::unique_ptr<Instance>> I = L.instantiate(**M);
+    ASSERT_TRUE(bool(I)) << I.takeError().str();
+    Inst = std::move(*I);
+  }
+
+  /// Whether fib(20) completes with `Fuel`.
+  bool fibRuns(uint64_t Fuel) {
+    Expected<std::vector<Value>> R =
+        Inst->call("fib", {Value::i32(20)}, Deadline::fuel(Fuel));
+    if (R) {
+      EXPECT_EQ((*R)[0].i32(), 6765u);
+      return true;
+    }
+    Error E = R.takeError();
+    EXPECT_EQ(E.trapCode(), uint32_t(TrapCode::OutOfFuel)) << E.str();
+    return false;
+  }
+
+  Linker L;
+  std::unique_ptr<Instance> Inst;
+};
+
+TEST_P(FuelTest, RunawaysRunOutOfFuel) {
+  for (const char *Export : {"spin", "host_loop", "sum_forever", "nested"}) {
+    SCOPED_TRACE(Export);
+    Expected<std::vector<Value>> R =
+        Inst->call(Export, {}, Deadline::fuel(100000));
+    ASSERT_FALSE(bool(R));
+    Error E = R.takeError();
+    EXPECT_EQ(E.trapCode(), uint32_t(TrapCode::OutOfFuel)) << E.str();
+    EXPECT_NE(E.str().find("all fuel consumed"), std::string::npos);
+  }
+  // With a time bound too, whichever comes first.
+  Expected<std::vector<Value>> R = Inst->call(
+      "spin", {}, Deadline::after(std::chrono::hours(1)).withFuel(1000));
+  ASSERT_FALSE(bool(R));
+  EXPECT_EQ(R.takeError().trapCode(), uint32_t(TrapCode::OutOfFuel));
+  R = Inst->call("spin", {}, Deadline::after(5ms).withFuel(uint64_t(1) << 62));
+  ASSERT_FALSE(bool(R));
+  EXPECT_EQ(R.takeError().trapCode(), uint32_t(TrapCode::Interrupted));
+}
+
+/// Whether fib(20) completes on `I` with `Fuel`.
+bool fibRunsWith(Instance &I, uint64_t Fuel) {
+  Expected<std::vector<Value>> R =
+      I.call("fib", {Value::i32(20)}, Deadline::fuel(Fuel));
+  if (R) {
+    EXPECT_EQ((*R)[0].i32(), 6765u);
+    return true;
+  }
+  Error E = R.takeError();
+  EXPECT_EQ(E.trapCode(), uint32_t(TrapCode::OutOfFuel)) << E.str();
+  return false;
+}
+
+TEST_P(FuelTest, BudgetIsRepeatable) {
+  uint64_t Lo = 0, Hi = 10'000'000;
+  ASSERT_TRUE(fibRuns(Hi));
+  ASSERT_FALSE(fibRuns(Lo));
+  while (Hi - Lo > 1) {
+    uint64_t Mid = (Lo + Hi) / 2;
+    (fibRuns(Mid) ? Hi : Lo) = Mid;
+  }
+  for (int K = 0; K < 3; ++K) {
+    EXPECT_TRUE(fibRuns(Hi));
+    EXPECT_FALSE(fibRuns(Hi - 1));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, FuelTest,
+                         testing::Values(Config{MemoryMode::Guard, 2},
+                                         Config{MemoryMode::BoundsChecked, 2},
+                                         Config{MemoryMode::Guard, 0},
+                                         Config{MemoryMode::BoundsChecked, 0},
+                                         Config{MemoryMode::Guard, 3}),
+                         configName);
+
+/// The least budget fib(20) needs is the same in both memory modes and at
+/// -O0, -O2 and -O3, because fuel is charged and checked at Wasm-level
+/// points (one process: every configuration side by side).
+TEST(Fuel, BudgetIsTheSameInEveryModeAndLevel) {
+  std::vector<uint8_t> Wasm = runawaysWasm();
+  std::vector<uint64_t> Least;
+  for (Config Cfg : {Config{MemoryMode::Guard, 2}, Config{MemoryMode::Guard, 0},
+                     Config{MemoryMode::Guard, 3},
+                     Config{MemoryMode::BoundsChecked, 2},
+                     Config{MemoryMode::BoundsChecked, 0}}) {
+    codegen::CompileOptions Opts;
+    Opts.Mode = Cfg.Mode;
+    Opts.OptLevel = Cfg.OptLevel;
+    Opts.Fuel = true;
+    Expected<format::Artifact> A = codegen::compileWasm(Wasm, Opts);
+    ASSERT_TRUE(bool(A));
+    Expected<std::shared_ptr<Module>> M =
+        Module::load(artifact::writeArtifact(*A));
+    ASSERT_TRUE(bool(M));
+    Linker L;
+    L.defineTyped<int32_t(int32_t)>("host", "tick", [](int32_t X) { return X; });
+    L.defineFunc("host", "reenter", {{}, {}},
+                 [](std::span<const Value>, std::span<Value>) -> Error {
+                   return Error::success();
+                 });
+    Expected<std::unique_ptr<Instance>> I = L.instantiate(**M);
+    ASSERT_TRUE(bool(I));
+    uint64_t Lo = 0, Hi = 10'000'000;
+    ASSERT_TRUE(fibRunsWith(**I, Hi));
+    while (Hi - Lo > 1) {
+      uint64_t Mid = (Lo + Hi) / 2;
+      (fibRunsWith(**I, Mid) ? Hi : Lo) = Mid;
+    }
+    Least.push_back(Hi);
+  }
+  for (uint64_t F : Least)
+    EXPECT_EQ(F, Least[0]) << "fib(20) needs different fuel in another "
+                              "mode or at another optimization level";
+  std::printf("fib(20) needs %llu fuel in every mode and level\n",
+              (unsigned long long)Least[0]);
+}
+
+TEST(Fuel, RefusedOnCodeWithoutFuel) {
+  std::shared_ptr<Module> M = compileRunaways(MemoryMode::Guard, 2);
+  ASSERT_TRUE(M);
+  Linker L;
+  L.defineTyped<int32_t(int32_t)>("host", "tick", [](int32_t X) { return X; });
+  L.defineFunc("host", "reenter", {{}, {}},
+               [](std::span<const Value>, std::span<Value>) -> Error {
+                 return Error::success();
+               });
+  Expected<std::unique_ptr<Instance>> I = L.instantiate(*M);
+  ASSERT_TRUE(bool(I));
+  Expected<std::vector<Value>> R =
+      (*I)->call("short", {}, Deadline::fuel(1000));
+  ASSERT_FALSE(bool(R));
+  Error E = R.takeError();
+  EXPECT_EQ(E.kind(), ErrorKind::Usage);
+  EXPECT_NE(E.str().find("--fuel"), std::string::npos) << E.str();
+  EXPECT_TRUE(bool((*I)->setDefaultDeadline(Deadline::fuel(1000))));
+}
+
+} // namespace

@@ -29,6 +29,9 @@ static void printCompileHelp() {
       "      --bounds-checks   Explicit bounds checks instead of guard pages\n"
       "                        (the default on 32-bit targets)\n"
       "      --guard-pages     Guard-page memory (default on 64-bit targets)\n"
+      "      --fuel            Also count fuel (Wasm instructions), so that\n"
+      "                        calls can be given a deterministic budget\n"
+      "                        (kiln run --fuel N); costs speed\n"
       "      --no-interrupt    Leave out the interruption polls: a call then\n"
       "                        cannot be stopped (no deadline, interrupt or\n"
       "                        epoch), for code that must not spend a cycle\n"
@@ -97,6 +100,8 @@ int compileMain(const std::vector<std::string> &RawArgs) {
       Opts.Mode = MemoryMode::Guard;
     } else if (A == "--no-interrupt") {
       Opts.Interrupt = false;
+    } else if (A == "--fuel") {
+      Opts.Fuel = true;
     } else if (A == "--emit-llvm") {
       Opts.DumpIr = true;
     } else if (A == "--emit-asm") {

@@ -161,8 +161,10 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
   std::printf("wasm sha256:      %s\n", Sha.c_str());
   std::printf("opt level:        %u\n", unsigned(T.OptLevel));
   std::printf("interruptible:    %s\n",
-              T.Interrupt ? "yes (deadlines, interrupt(), epochs)"
-                          : "no (compiled with --no-interrupt)");
+              T.Interrupt == uint8_t(format::InterruptKind::PollsAndFuel)
+                  ? "yes (deadlines, interrupt(), epochs), and counts fuel"
+              : T.Interrupt ? "yes (deadlines, interrupt(), epochs)"
+                            : "no (compiled with --no-interrupt)");
 
   const format::ImageRec &Img = A.Image;
   uint32_t CodeBytes = 0;

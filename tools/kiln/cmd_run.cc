@@ -54,6 +54,10 @@ static void printRunHelp() {
       "                             run this long (10ms, 2s, 500us): it ends\n"
       "                             like a trap, 'interrupted: deadline\n"
       "                             exceeded'. Also -W timeout=DURATION.\n"
+      "      --fuel <N>             Stop it after N Wasm instructions, the\n"
+      "                             same on every run and target ('all fuel\n"
+      "                             consumed'); needs kiln compile --fuel.\n"
+      "                             Also -W fuel=N.\n"
       "      --bounds-checks        For .wasm input: compile with explicit "
       "bounds checks\n"
       "  -h, --help                 Print help\n\n"
@@ -157,7 +161,18 @@ struct RunOptions {
   std::vector<WasiPreopen> Dirs;
   ModuleSource Src;
   Deadline Timeout;
+  std::optional<uint64_t> Fuel;
 };
+
+bool parseFuel(const std::string &S, std::optional<uint64_t> &Out) {
+  char *End = nullptr;
+  errno = 0;
+  unsigned long long V = std::strtoull(S.c_str(), &End, 10);
+  if (S.empty() || S[0] == '-' || errno || *End)
+    return false;
+  Out = V;
+  return true;
+}
 } // namespace
 
 /// Parses the command line; returns -1 to go on, or an exit code.
@@ -225,10 +240,17 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
         V = A.substr(2);
       else if (!Value(A.c_str(), V))
         return usageError("run", A + " needs a value");
+      if (Wasmtime && V.rfind("fuel=", 0) == 0) {
+        V = V.substr(5);
+        if (!parseFuel(V, O.Fuel))
+          return usageError("run", "invalid fuel '" + V + "' (a count)");
+        continue;
+      }
       if (Wasmtime) {
         if (V.rfind("timeout=", 0) != 0)
           return usageError("run", "unsupported -W option '" + V +
-                                       "' (kiln run takes -W timeout=D)");
+                                       "' (kiln run takes -W timeout=D and "
+                                       "-W fuel=N)");
         V = V.substr(8);
       }
       std::optional<std::chrono::nanoseconds> D = parseDuration(V);
@@ -236,6 +258,9 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
         return usageError("run", "invalid timeout '" + V +
                                      "' (a duration such as 10ms, 2s, 500us)");
       O.Timeout = Deadline::after(*D);
+    } else if (A == "--fuel") {
+      if (!Value("--fuel", V) || !parseFuel(V, O.Fuel))
+        return usageError("run", "--fuel needs a count of instructions");
     } else if (A == "--bounds-checks") {
 #ifdef KILN_WITH_COMPILER
       O.Src.Compile.Mode = MemoryMode::BoundsChecked;
@@ -297,7 +322,7 @@ int runMain(const std::vector<std::string> &Args) {
   if (int Code = parseRunArgs(
           splitOptionValues(Args,
                             {"--invoke", "--dir", "--env", "--argv0",
-                             "--timeout", "--wasm"},
+                             "--timeout", "--wasm", "--fuel"},
                             /*StopAtPositional=*/true),
           O);
       Code >= 0)
@@ -346,6 +371,8 @@ int runMain(const std::vector<std::string> &Args) {
   if (!Inst)
     return failureExit(Inst.takeError(), Names, Command, O.File);
   Instance &I = **Inst;
+  if (O.Fuel)
+    O.Timeout = O.Timeout.withFuel(*O.Fuel);
   if (Error E = I.setDefaultDeadline(O.Timeout)) {
     std::fprintf(stderr, "error: %s: %s\n", O.File.c_str(), E.str().c_str());
     return ExitFailure;

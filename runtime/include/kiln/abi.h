@@ -31,6 +31,13 @@
 // Interrupted or returns, so a word set for another thread's call costs one
 // spurious check and nothing else.
 //
+// Fuel (kiln compile --fuel): every straight-line run of Wasm instructions
+// subtracts its instruction count from *VMContext::Fuel before the control
+// instruction that ends it (branches, block ends, calls, returns), and
+// every loop header and function entry calls InterruptCheck when the
+// count is below zero. The checks sit at Wasm-level points, so a budget
+// runs out at the same instruction on every target and optimization level.
+//
 //===----------------------------------------------------------------------===//
 #ifndef KILN_ABI_H
 #define KILN_ABI_H
@@ -53,6 +60,7 @@ enum class VMField : uint32_t {
   SigIds,        // const uint32_t *: canonical signature id per type index
   Instance,      // opaque runtime pointer (the instance, or a host function)
   Interrupt,     // uintptr_t: nonzero asks polling code to call InterruptCheck
+  Fuel,          // int64_t *: fuel left for the running call (--fuel code)
 };
 
 constexpr uint32_t vmOffset(VMField F, unsigned PtrBytes) {
@@ -67,7 +75,7 @@ constexpr uint32_t vmOffset(VMField F, unsigned PtrBytes) {
 }
 /// Padded to 8 bytes, the alignment of MemorySize.
 constexpr uint32_t vmContextSize(unsigned PtrBytes) {
-  return (vmOffset(VMField::Interrupt, PtrBytes) + PtrBytes + 7) & ~7u;
+  return (vmOffset(VMField::Fuel, PtrBytes) + PtrBytes + 7) & ~7u;
 }
 
 /// ImportedFunc { void *Code; VMContext *Ctx; }: the callee's code and the

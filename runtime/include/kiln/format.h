@@ -43,8 +43,8 @@
 namespace kiln::format {
 
 inline constexpr uint8_t Magic[8] = {0x7f, 'K', 'I', 'L', 'N', 'A', 'R', 'T'};
-/// 2: TargetRec.Interrupt (interruption polls, kiln/abi.h) and the
-/// VMContext::Interrupt word they read.
+/// 2: TargetRec.Interrupt (interruption polls and fuel, kiln/abi.h) and
+/// the VMContext::Interrupt and Fuel fields they read.
 inline constexpr uint32_t FormatVersion = 2;
 inline constexpr uint32_t PreambleBytes = 24;
 inline constexpr uint32_t SectionEntryBytes = 56;
@@ -59,6 +59,9 @@ enum class SectionId : uint32_t {
 
 using Digest = std::array<uint8_t, DigestBytes>;
 
+/// What TargetRec.Interrupt records.
+enum class InterruptKind : uint8_t { None = 0, Polls = 1, PollsAndFuel = 2 };
+
 // --- Section payloads -------------------------------------------------------
 
 /// Target: what the code needs. PointerBytes and Arch repeat the preamble,
@@ -70,8 +73,9 @@ struct TargetRec {
   std::string CompilerVersion; // "kiln 0.1.0 (LLVM 19.1.7)"
   Digest WasmSha256{};         // of the source .wasm
   uint8_t OptLevel = 2;
-  /// Whether the code polls VMContext::Interrupt (kiln/abi.h): without the
-  /// polls (--no-interrupt) a call cannot be given a deadline.
+  /// InterruptKind: whether the code polls VMContext::Interrupt and counts
+  /// fuel (kiln/abi.h). Without polls (--no-interrupt) a call cannot be
+  /// given a deadline; without fuel (the default), no fuel.
   uint8_t Interrupt = 1;
 };
 

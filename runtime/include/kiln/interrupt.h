@@ -26,6 +26,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <climits>
 #include <memory>
 
 namespace kiln {
@@ -61,6 +62,20 @@ public:
     return D;
   }
 
+  /// Fuel: `Units` Wasm instructions (code compiled with --fuel), then the
+  /// OutOfFuel trap, at the same instruction on every run and target. On
+  /// its own or with a time bound: Deadline::after(10ms).withFuel(N).
+  static Deadline fuel(uint64_t Units) { return Deadline().withFuel(Units); }
+  Deadline withFuel(uint64_t Units) const {
+    Deadline D = *this;
+    D.FuelUnits = Units > uint64_t(INT64_MAX) ? uint64_t(INT64_MAX) : Units;
+    D.HasFuel = true;
+    return D;
+  }
+  bool hasFuel() const { return HasFuel; }
+  uint64_t fuelUnits() const { return FuelUnits; }
+
+  /// No time bound (fuel may still be given).
   bool isNone() const { return K == Kind::None; }
   bool isEpochs() const { return K == Kind::Epochs; }
   /// The steady-clock time in nanoseconds this deadline means for a call
@@ -73,7 +88,9 @@ public:
 private:
   enum class Kind : uint8_t { None, Budget, Absolute, Epochs };
   Kind K = Kind::None;
+  bool HasFuel = false;
   uint64_t Ns = 0;
+  uint64_t FuelUnits = 0;
 };
 
 /// The process-wide epoch, and one tick of it. incrementEpoch() is
