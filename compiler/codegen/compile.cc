@@ -111,11 +111,11 @@ static void optimize(llvm::Module &LM, llvm::TargetMachine &TM, unsigned L,
         // selection narrows and drops loads there as well.
         if (Mode == MemoryMode::Guard)
           FPM.addPass(GuardTrapsPass());
+        MPM.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(FPM)));
         // On the final loops, out of the optimizer's way: see
         // interrupt_polls.h.
         if (Interrupt)
-          FPM.addPass(InterruptPollsPass());
-        MPM.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(FPM)));
+          MPM.addPass(InterruptPollsPass());
       });
   PB.registerModuleAnalyses(MAM);
   PB.registerCGSCCAnalyses(CGAM);

@@ -12,6 +12,7 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
+#include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 
 namespace kiln::codegen {
@@ -108,25 +109,83 @@ public:
                    llvm::MDBuilder(C).createUnlikelyBranchWeights());
 
     B.SetInsertPoint(Slow);
-    llvm::Value *Table = B.CreateAlignedLoad(
-        B.getPtrTy(),
-        B.CreateConstInBoundsGEP1_32(
-            B.getInt8Ty(), Vmctx,
-            abi::vmOffset(abi::VMField::Builtins, PtrBytes)),
-        llvm::Align(PtrBytes));
-    llvm::Value *Check = B.CreateAlignedLoad(
-        B.getPtrTy(),
-        B.CreateConstInBoundsGEP1_32(B.getPtrTy(), Table,
-                                     InterruptCheckBuiltin),
-        llvm::Align(PtrBytes));
-    auto *Ty = llvm::FunctionType::get(B.getVoidTy(),
-                                       {B.getPtrTy(), B.getInt32Ty()}, false);
-    llvm::CallInst *Call = B.CreateCall(Ty, Check, {Vmctx, B.getInt32(0)});
+    llvm::CallInst *Call;
+    if (hasPreserveAll()) {
+      Call = B.CreateCall(thunk(), {Vmctx});
+      Call->setCallingConv(thunk()->getCallingConv());
+    } else {
+      // The builtin itself: its return address names the polling function
+      // where the runtime has no frame walk (32-bit ARM, RISC-V).
+      Call = B.CreateCall(checkType(), loadCheck(B, Vmctx),
+                          {Vmctx, B.getInt32(0)});
+    }
     Call->addFnAttr(llvm::Attribute::Cold);
     B.CreateBr(Rest);
   }
 
 private:
+  /// The slow path's callee: a cold function of the module that calls the
+  /// InterruptCheck builtin. Where LLVM has it, it uses the preserve_all
+  /// convention, so a poll inside a loop clobbers no register: the loop's
+  /// register allocation stays what it was without the poll (a plain call
+  /// there costs a CSV parser's byte loops 15 %).
+  llvm::Function *thunk() {
+    llvm::Module &LM = *F.getParent();
+    if (llvm::Function *T = LM.getFunction(ThunkName))
+      return T;
+    llvm::Type *Ptr = llvm::PointerType::get(C, 0);
+    // The context only: an argument register set up for the call would be
+    // clobbered on the loop's path too.
+    auto *Ty = llvm::FunctionType::get(llvm::Type::getVoidTy(C), {Ptr}, false);
+    llvm::Function *T = llvm::Function::Create(
+        Ty, llvm::GlobalValue::InternalLinkage, ThunkName, LM);
+    T->setCallingConv(llvm::CallingConv::PreserveAll);
+    // What every generated function has: the CPU and features, a frame
+    // pointer (the trap's backtrace walks through this frame), no unwind.
+    for (const char *A : {"target-cpu", "target-features"})
+      if (F.hasFnAttribute(A))
+        T->addFnAttr(F.getFnAttribute(A));
+    T->addFnAttr("frame-pointer", "all");
+    T->addFnAttr(llvm::Attribute::NoUnwind);
+    T->addFnAttr(llvm::Attribute::NoInline);
+    T->addFnAttr(llvm::Attribute::Cold);
+    llvm::IRBuilder<> B(llvm::BasicBlock::Create(C, "entry", T));
+    llvm::Value *Ctx = T->getArg(0);
+    B.CreateCall(checkType(), loadCheck(B, Ctx), {Ctx, B.getInt32(0)});
+    B.CreateRetVoid();
+    return T;
+  }
+
+  /// LLVM has the preserve_all convention for x86-64 and AArch64 (where
+  /// the runtime also walks frames, so the thunk's frame is no loss).
+  bool hasPreserveAll() const {
+    llvm::Triple::ArchType A =
+        llvm::Triple(F.getParent()->getTargetTriple()).getArch();
+    return A == llvm::Triple::x86_64 || A == llvm::Triple::aarch64;
+  }
+
+  llvm::FunctionType *checkType() const {
+    return llvm::FunctionType::get(llvm::Type::getVoidTy(C),
+                                   {llvm::PointerType::get(C, 0),
+                                    llvm::Type::getInt32Ty(C)},
+                                   false);
+  }
+
+  /// Builtins[InterruptCheck] of context `Ctx`.
+  llvm::Value *loadCheck(llvm::IRBuilder<> &B, llvm::Value *Ctx) const {
+    llvm::Type *Ptr = B.getPtrTy();
+    llvm::Value *Table = B.CreateAlignedLoad(
+        Ptr,
+        B.CreateConstInBoundsGEP1_32(
+            B.getInt8Ty(), Ctx, abi::vmOffset(abi::VMField::Builtins, PtrBytes)),
+        llvm::Align(PtrBytes));
+    return B.CreateAlignedLoad(
+        Ptr, B.CreateConstInBoundsGEP1_32(Ptr, Table, InterruptCheckBuiltin),
+        llvm::Align(PtrBytes));
+  }
+
+  static constexpr const char *ThunkName = "kiln_interrupt_check";
+
   llvm::Function &F;
   llvm::LLVMContext &C;
   llvm::Value *Vmctx;
@@ -136,11 +195,9 @@ private:
 
 } // namespace
 
-llvm::PreservedAnalyses
-InterruptPollsPass::run(llvm::Function &F, llvm::FunctionAnalysisManager &FAM) {
-  // Only Wasm functions: trampolines run no loops and are bounded.
-  if (F.isDeclaration() || !F.getName().starts_with(abi::FuncSymbolPrefix))
-    return llvm::PreservedAnalyses::all();
+/// Polls one Wasm function; whether it changed.
+static bool pollFunction(llvm::Function &F,
+                         llvm::FunctionAnalysisManager &FAM) {
 
   unsigned PtrBytes = F.getParent()->getDataLayout().getPointerSize();
   llvm::LoopInfo &LI = FAM.getResult<llvm::LoopAnalysis>(F);
@@ -167,9 +224,27 @@ InterruptPollsPass::run(llvm::Function &F, llvm::FunctionAnalysisManager &FAM) {
       ++At;
     P.pollBefore(&*At);
   }
-  if (Headers.empty() && !PollEntry)
-    return llvm::PreservedAnalyses::all();
-  return llvm::PreservedAnalyses::none();
+  return !Headers.empty() || PollEntry;
+}
+
+llvm::PreservedAnalyses InterruptPollsPass::run(llvm::Module &M,
+                                                llvm::ModuleAnalysisManager &MAM) {
+  llvm::FunctionAnalysisManager &FAM =
+      MAM.getResult<llvm::FunctionAnalysisManagerModuleProxy>(M).getManager();
+  // Only Wasm functions: trampolines run no loops and are bounded. (The
+  // list first: polling adds the check's thunk to the module.)
+  std::vector<llvm::Function *> Wasm;
+  for (llvm::Function &F : M)
+    if (!F.isDeclaration() && F.getName().starts_with(abi::FuncSymbolPrefix))
+      Wasm.push_back(&F);
+  bool Changed = false;
+  for (llvm::Function *F : Wasm)
+    if (pollFunction(*F, FAM)) {
+      FAM.invalidate(*F, llvm::PreservedAnalyses::none());
+      Changed = true;
+    }
+  return Changed ? llvm::PreservedAnalyses::none()
+                 : llvm::PreservedAnalyses::all();
 }
 
 } // namespace kiln::codegen

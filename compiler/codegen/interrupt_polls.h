@@ -34,6 +34,7 @@
 #ifndef KILN_CODEGEN_INTERRUPT_POLLS_H
 #define KILN_CODEGEN_INTERRUPT_POLLS_H
 
+#include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 
 #include <cstdint>
@@ -46,8 +47,7 @@ struct InterruptPollsPass : llvm::PassInfoMixin<InterruptPollsPass> {
   /// nanosecond, some tens of microseconds at worst.
   static constexpr uint64_t ShortLoopWork = 1u << 15;
 
-  llvm::PreservedAnalyses run(llvm::Function &F,
-                              llvm::FunctionAnalysisManager &FAM);
+  llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &MAM);
   /// Not an optimization: it runs on optnone functions too (-O0).
   static bool isRequired() { return true; }
 };

@@ -134,6 +134,15 @@ static Error trapError(Activation &A) {
     Func = Mod->funcIndexAtPc(A.Pc);
   if (Mod && Func == NoIndex && A.WasmOffset)
     Func = Mod->funcIndexAtWasmOffset(A.WasmOffset);
+  // A trap raised from a stub of the artifact that is no Wasm function
+  // (the interruption polls' kiln_interrupt_check): the trapping function
+  // is the first Wasm frame above it.
+  unsigned FirstFrame = 0;
+  if (Mod && Func == NoIndex && A.NumFramePcs)
+    if (uint32_t F = Mod->funcIndexAtPc(A.FramePcs[0]); F != NoIndex) {
+      Func = F;
+      FirstFrame = 1;
+    }
 
   std::string Message = !A.HostMessage.empty()
                             ? A.HostMessage
@@ -143,7 +152,7 @@ static Error trapError(Activation &A) {
     // The backtrace: the trapping function, then its callers in the same
     // module (frames of other modules or trampolines are left out).
     std::vector<uint32_t> Frames{Func};
-    for (unsigned I = 0; Mod && I < A.NumFramePcs; ++I)
+    for (unsigned I = FirstFrame; Mod && I < A.NumFramePcs; ++I)
       if (uint32_t F = Mod->funcIndexAtPc(A.FramePcs[I]); F != NoIndex)
         Frames.push_back(F);
     E = std::move(E).inFunction(Func).withBacktrace(std::move(Frames));
