@@ -73,37 +73,35 @@ Expected<std::vector<Value>> callFuncIndex(InstanceState &S,
 Instance::Instance(std::unique_ptr<Impl> P) : P(std::move(P)) {}
 Instance::~Instance() = default;
 
-Expected<std::vector<Value>> Instance::call(std::string_view Export,
-                                            std::span<const Value> Args) {
-  auto It = P->ExportIndex.find(Export);
-  if (It == P->ExportIndex.end() ||
-      P->Exports[It->second].second.Kind != ExternKind::Func)
+/// An exported function of `P` called with `Args`, bounded by `D` (null:
+/// the instance's default deadline).
+static Expected<std::vector<Value>> callExport(const Instance::Impl &P,
+                                               std::string_view Export,
+                                               std::span<const Value> Args,
+                                               const Deadline *D) {
+  auto It = P.ExportIndex.find(Export);
+  if (It == P.ExportIndex.end() ||
+      P.Exports[It->second].second.Kind != ExternKind::Func)
     return Error::make(ErrorKind::Usage,
                        "no exported function named '" + std::string(Export) +
                            "'");
-  return callFunc(*P->Exports[It->second].second.F, Args);
+  return callFunc(*P.Exports[It->second].second.F, Args, D);
+}
+
+Expected<std::vector<Value>> Instance::call(std::string_view Export,
+                                            std::span<const Value> Args) {
+  return callExport(*P, Export, Args, nullptr);
 }
 
 Expected<std::vector<Value>> Instance::call(std::string_view Export,
                                             std::span<const Value> Args,
                                             const Deadline &D) {
-  std::optional<Extern> E = exportOf(Export);
-  if (!E || E->Kind != ExternKind::Func)
-    return Error::make(ErrorKind::Usage,
-                       "no exported function named '" + std::string(Export) +
-                           "'");
-  return callFunc(*E->F, Args, &D);
+  return callExport(*P, Export, Args, &D);
 }
 
 Error Instance::setDefaultDeadline(const Deadline &D) {
-  if (!D.isNone() && !P->State->Interruptible)
-    return Error::make(ErrorKind::Usage,
-                       "this instance cannot be given a deadline: code it "
-                       "can run was compiled with --no-interrupt");
-  if (D.hasFuel() && !P->State->Fueled)
-    return Error::make(ErrorKind::Usage,
-                       "this instance cannot be given fuel: code it can run "
-                       "was compiled without --fuel");
+  if (Error E = rt::checkBoundable(*P->State, D, "this instance"))
+    return E;
   P->State->DefaultDeadline = D;
   return Error::success();
 }

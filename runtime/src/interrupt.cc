@@ -50,6 +50,21 @@ void flagAllContexts() {
   });
 }
 
+Error checkBoundable(const InstanceState &S, const Deadline &D,
+                     const char *Subject) {
+  if (D.hasFuel() && !S.Fueled)
+    return Error::make(ErrorKind::Usage,
+                       formatString("%s cannot be given fuel: code it can "
+                                    "run was compiled without --fuel",
+                                    Subject));
+  if (!D.isNone() && !S.Interruptible)
+    return Error::make(ErrorKind::Usage,
+                       formatString("%s cannot be given a deadline: code it "
+                                    "can run was compiled with --no-interrupt",
+                                    Subject));
+  return Error::success();
+}
+
 Error armCall(Activation &A, InstanceState &S, const Deadline *D) {
   Activation *Outer = A.Prev;
   A.Inst = &S;
@@ -58,11 +73,9 @@ Error armCall(Activation &A, InstanceState &S, const Deadline *D) {
   const Deadline &Own = D ? *D : S.DefaultDeadline;
   if (Outer)
     A.Fuel = Outer->Fuel; // nested calls charge the enclosing balance
+  if (Error E = checkBoundable(S, Own, "this call"))
+    return E;
   if (Own.hasFuel()) {
-    if (!S.Fueled)
-      return Error::make(ErrorKind::Usage,
-                         "this call cannot be given fuel: code it can run "
-                         "was compiled without --fuel");
     // Its own balance, never more than what the enclosing call has left;
     // what it uses is charged to the enclosing one in disarmCall().
     A.FuelCell = int64_t(Own.fuelUnits());
@@ -73,10 +86,6 @@ Error armCall(Activation &A, InstanceState &S, const Deadline *D) {
   }
   if (Own.isNone())
     return Error::success();
-  if (!S.Interruptible)
-    return Error::make(ErrorKind::Usage,
-                       "this call cannot be given a deadline: code it can run "
-                       "was compiled with --no-interrupt");
   if (Own.isEpochs()) {
     A.EpochDeadline =
         earliest(A.EpochDeadline, currentEpoch() + Own.epochTicks());

@@ -43,6 +43,12 @@ inline bool isFlagged(VMContext *C) {
              std::memory_order_relaxed) != 0;
 }
 
+/// Whether the code `S` can run can honour `D` (polls for a time bound,
+/// fuel counting for fuel): a Usage error naming what `Subject` ("this
+/// call", "this instance") cannot be given, and why.
+Error checkBoundable(const InstanceState &S, const Deadline &D,
+                     const char *Subject);
+
 /// Sets up the bounds of the call that activation `A` makes into `S`:
 /// those of the calls it is nested in, narrowed by `D` (or, if null, S's
 /// default deadline). Refuses a deadline on code without polls.

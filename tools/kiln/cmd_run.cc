@@ -16,7 +16,9 @@
 #include "tools/kiln/commands.h"
 #include "tools/kiln/duration.h"
 #include "tools/kiln/host_modules.h"
+#include "tools/kiln/invoke_args.h"
 #include "tools/kiln/module_loader.h"
+#include "tools/kiln/trap_report.h"
 #include "tools/kiln/wasm_names.h"
 
 #include "kiln/wasi.h"
@@ -64,88 +66,6 @@ static void printRunHelp() {
       "Exit status: a WASI command's own status; 1 if the module is refused\n"
       "or an --invoke call traps; 134 if a WASI command traps (as wasmtime);\n"
       "2 on usage errors.\n");
-}
-
-static bool parseArg(const std::string &S, ValType T, Value &Out) {
-  const char *P = S.c_str();
-  char *End = nullptr;
-  errno = 0;
-  switch (T) {
-  case ValType::I32:
-  case ValType::I64: {
-    bool Neg = !S.empty() && S[0] == '-';
-    uint64_t U = Neg ? uint64_t(std::strtoll(P, &End, 0))
-                     : std::strtoull(P, &End, 0);
-    if (errno || End == P || *End)
-      return false;
-    if (T == ValType::I32) {
-      if (Neg ? int64_t(U) < INT32_MIN : U > UINT32_MAX)
-        return false;
-      Out = Value::i32(uint32_t(U));
-    } else {
-      Out = Value::i64(U);
-    }
-    return true;
-  }
-  case ValType::F32: {
-    float F = std::strtof(P, &End);
-    if (End == P || *End)
-      return false;
-    uint32_t Bits;
-    std::memcpy(&Bits, &F, 4);
-    Out = Value::f32Bits(Bits);
-    return true;
-  }
-  case ValType::F64: {
-    double D = std::strtod(P, &End);
-    if (End == P || *End)
-      return false;
-    uint64_t Bits;
-    std::memcpy(&Bits, &D, 8);
-    Out = Value::f64Bits(Bits);
-    return true;
-  }
-  case ValType::V128:
-  case ValType::FuncRef:
-  case ValType::ExternRef:
-    return false;
-  }
-  return false;
-}
-
-
-static void printValue(const Value &V) {
-  switch (V.Type) {
-  case ValType::I32:
-    std::printf("%" PRId32 "\n", int32_t(V.i32()));
-    return;
-  case ValType::I64:
-    std::printf("%" PRId64 "\n", int64_t(V.i64()));
-    return;
-  case ValType::F32: {
-    float F;
-    uint32_t B = V.f32Bits();
-    std::memcpy(&F, &B, 4);
-    std::printf("%.9g\n", double(F));
-    return;
-  }
-  case ValType::F64: {
-    double D;
-    uint64_t B = V.f64Bits();
-    std::memcpy(&D, &B, 8);
-    std::printf("%.17g\n", D);
-    return;
-  }
-  case ValType::V128:
-    for (int I = 15; I >= 0; --I)
-      std::printf("%02x", V.Bits[size_t(I)]);
-    std::printf("\n");
-    return;
-  case ValType::FuncRef:
-  case ValType::ExternRef:
-    std::printf("%s\n", V.ref() ? "ref" : "null");
-    return;
-  }
 }
 
 /// A trap exits 134 in command mode (128 + SIGABRT, as wasmtime), leaving
@@ -278,24 +198,6 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
   return -1;
 }
 
-/// "error: wasm trap: ..." and, under it, the Wasm backtrace.
-static void reportTrap(const Error &Err, const FuncNames &Names) {
-  std::fprintf(stderr, "error: wasm trap: %s\n", Err.str().c_str());
-  std::vector<uint32_t> Frames = Err.backtrace();
-  if (Frames.empty() && Err.funcIndex() != NoIndex)
-    Frames.push_back(Err.funcIndex());
-  if (Frames.empty())
-    return;
-  std::fprintf(stderr, "wasm backtrace:\n");
-  for (size_t I = 0; I < Frames.size(); ++I) {
-    auto It = Names.find(Frames[I]);
-    std::fprintf(stderr, "  %2zu: function %u%s%s%s\n", I, Frames[I],
-                 It == Names.end() ? "" : " <",
-                 It == Names.end() ? "" : It->second.c_str(),
-                 It == Names.end() ? "" : ">");
-  }
-}
-
 /// The exit code for a failed call or instantiation (trap, exit, other).
 static int failureExit(Error Err, const FuncNames &Names, bool Command,
                        const std::string &File) {
@@ -409,7 +311,7 @@ int runMain(const std::vector<std::string> &Args) {
                                           FuncArgs.size()));
   std::vector<Value> Vals(FuncArgs.size());
   for (size_t K = 0; K < FuncArgs.size(); ++K)
-    if (!parseArg(FuncArgs[K], Sig.Params[K], Vals[K]))
+    if (!parseInvokeArg(FuncArgs[K], Sig.Params[K], Vals[K]))
       return usageError("run", formatString("argument %zu ('%s') is not a "
                                             "valid %s",
                                             K + 1, FuncArgs[K].c_str(),
@@ -424,7 +326,7 @@ int runMain(const std::vector<std::string> &Args) {
   if (!R)
     return failureExit(R.takeError(), Names, Command, O.File);
   for (const Value &V : *R)
-    printValue(V);
+    std::printf("%s\n", formatValue(V).c_str());
   return ExitOk;
 }
 
