@@ -63,6 +63,16 @@ std::shared_ptr<Module> compileRunaways(MemoryMode Mode, unsigned OptLevel,
   return M ? *M : nullptr;
 }
 
+/// The imports of runaways.wat, for tests that never reach them: tick
+/// gives its argument back, reenter does nothing.
+void defineQuietHosts(Linker &L) {
+  L.defineTyped<int32_t(int32_t)>("host", "tick", [](int32_t X) { return X; });
+  L.defineFunc("host", "reenter", {{}, {}},
+               [](std::span<const Value>, std::span<Value>) -> Error {
+                 return Error::success();
+               });
+}
+
 /// Expects `R` to be the Interrupted trap, with `Why` in its message.
 template <class T>
 void expectInterrupted(Expected<T> R, const char *Why = "interrupted") {
@@ -305,11 +315,7 @@ TEST(NoInterrupt, DeadlineIsRefusedNotIgnored) {
   std::shared_ptr<Module> M = compileRunaways(MemoryMode::Guard, 2, false);
   ASSERT_TRUE(M);
   Linker L;
-  L.defineTyped<int32_t(int32_t)>("host", "tick", [](int32_t X) { return X; });
-  L.defineFunc("host", "reenter", {{}, {}},
-               [](std::span<const Value>, std::span<Value>) -> Error {
-                 return Error::success();
-               });
+  defineQuietHosts(L);
   Expected<std::unique_ptr<Instance>> I = L.instantiate(*M);
   ASSERT_TRUE(bool(I)) << I.takeError().str();
   EXPECT_FALSE((*I)->interruptible());
@@ -334,11 +340,7 @@ TEST(NoInterrupt, ImportingPollFreeCodeMakesAnInstanceUninterruptible) {
   std::shared_ptr<Module> Free = compileRunaways(MemoryMode::Guard, 2, false);
   ASSERT_TRUE(Free);
   Linker L;
-  L.defineTyped<int32_t(int32_t)>("host", "tick", [](int32_t X) { return X; });
-  L.defineFunc("host", "reenter", {{}, {}},
-               [](std::span<const Value>, std::span<Value>) -> Error {
-                 return Error::success();
-               });
+  defineQuietHosts(L);
   Expected<std::unique_ptr<Instance>> A = L.instantiate(*Free);
   ASSERT_TRUE(bool(A));
   // The importer: (import "free" "spin") exported again as "go".
@@ -373,11 +375,7 @@ TEST(Realtime, MemoryAndStackLockInRam) {
   std::shared_ptr<Module> M = compileRunaways(MemoryMode::Guard, 2);
   ASSERT_TRUE(M);
   Linker L;
-  L.defineTyped<int32_t(int32_t)>("host", "tick", [](int32_t X) { return X; });
-  L.defineFunc("host", "reenter", {{}, {}},
-               [](std::span<const Value>, std::span<Value>) -> Error {
-                 return Error::success();
-               });
+  defineQuietHosts(L);
   Expected<std::unique_ptr<Instance>> I = L.instantiate(*M);
   ASSERT_TRUE(bool(I));
   // Locking needs RLIMIT_MEMLOCK or CAP_IPC_LOCK; without them the refusal
@@ -520,11 +518,7 @@ TEST(Fuel, BudgetIsTheSameInEveryModeAndLevel) {
         Module::load(artifact::writeArtifact(*A));
     ASSERT_TRUE(bool(M));
     Linker L;
-    L.defineTyped<int32_t(int32_t)>("host", "tick", [](int32_t X) { return X; });
-    L.defineFunc("host", "reenter", {{}, {}},
-                 [](std::span<const Value>, std::span<Value>) -> Error {
-                   return Error::success();
-                 });
+    defineQuietHosts(L);
     Expected<std::unique_ptr<Instance>> I = L.instantiate(**M);
     ASSERT_TRUE(bool(I));
     uint64_t Lo = 0, Hi = 10'000'000;
@@ -546,11 +540,7 @@ TEST(Fuel, RefusedOnCodeWithoutFuel) {
   std::shared_ptr<Module> M = compileRunaways(MemoryMode::Guard, 2);
   ASSERT_TRUE(M);
   Linker L;
-  L.defineTyped<int32_t(int32_t)>("host", "tick", [](int32_t X) { return X; });
-  L.defineFunc("host", "reenter", {{}, {}},
-               [](std::span<const Value>, std::span<Value>) -> Error {
-                 return Error::success();
-               });
+  defineQuietHosts(L);
   Expected<std::unique_ptr<Instance>> I = L.instantiate(*M);
   ASSERT_TRUE(bool(I));
   Expected<std::vector<Value>> R =
