@@ -1,6 +1,7 @@
 //===- tools/kiln/bench_plot.cc - kiln bench --plot -----------------------===//
 
 #include "tools/kiln/bench_plot.h"
+#include "tools/kiln/cli.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -330,18 +331,7 @@ std::string latencySvg(const BenchReport &R, const BenchSamples &S) {
 
 Error writeLatencySvg(const std::string &Path, const BenchReport &R,
                       const BenchSamples &S) {
-  std::string Svg = latencySvg(R, S);
-  std::FILE *F = std::fopen(Path.c_str(), "w");
-  if (!F)
-    return Error::make(ErrorKind::Io, formatString("cannot write %s: %s",
-                                                   Path.c_str(),
-                                                   std::strerror(errno)));
-  bool Failed = std::fwrite(Svg.data(), 1, Svg.size(), F) != Svg.size();
-  Failed |= std::fclose(F) != 0;
-  if (Failed)
-    return Error::make(ErrorKind::Io,
-                       formatString("cannot write %s", Path.c_str()));
-  return Error::success();
+  return writeTextFile(Path, latencySvg(R, S));
 }
 
 } // namespace kiln::cli

@@ -1,6 +1,7 @@
 //===- tools/kiln/bench_report.cc - What kiln bench prints ----------------===//
 
 #include "tools/kiln/bench_report.h"
+#include "tools/kiln/cli.h"
 
 #include <cerrno>
 #include <cstring>
@@ -199,27 +200,17 @@ void printJson(std::FILE *Out, const BenchReport &R) {
 }
 
 Error writeSamplesCsv(const std::string &Path, const BenchSamples &S) {
-  std::FILE *F = std::fopen(Path.c_str(), "w");
-  if (!F)
-    return Error::make(ErrorKind::Io, formatString("cannot write %s: %s",
-                                                   Path.c_str(),
-                                                   std::strerror(errno)));
   bool Native = !S.NativeLatencyNs.empty();
-  std::fprintf(F, "index,start_ns,latency_ns%s\n",
-               Native ? ",native_latency_ns" : "");
+  std::string Csv = formatString("index,start_ns,latency_ns%s\n",
+                                 Native ? ",native_latency_ns" : "");
   for (size_t I = 0; I < S.LatencyNs.size(); ++I) {
-    std::fprintf(F, "%zu,%llu,%llu", I, (unsigned long long)S.StartNs[I],
-                 (unsigned long long)S.LatencyNs[I]);
+    Csv += formatString("%zu,%llu,%llu", I, (unsigned long long)S.StartNs[I],
+                        (unsigned long long)S.LatencyNs[I]);
     if (Native)
-      std::fprintf(F, ",%llu", (unsigned long long)S.NativeLatencyNs[I]);
-    std::fprintf(F, "\n");
+      Csv += formatString(",%llu", (unsigned long long)S.NativeLatencyNs[I]);
+    Csv += "\n";
   }
-  bool Failed = std::ferror(F);
-  Failed |= std::fclose(F) != 0;
-  if (Failed)
-    return Error::make(ErrorKind::Io,
-                       formatString("cannot write %s", Path.c_str()));
-  return Error::success();
+  return writeTextFile(Path, Csv);
 }
 
 } // namespace kiln::cli

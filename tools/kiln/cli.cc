@@ -27,6 +27,20 @@ Expected<std::vector<uint8_t>> readFile(const std::string &Path) {
   return Bytes;
 }
 
+Error writeTextFile(const std::string &Path, std::string_view Text) {
+  std::FILE *F = std::fopen(Path.c_str(), "w");
+  if (!F)
+    return Error::make(ErrorKind::Io, formatString("cannot write %s: %s",
+                                                   Path.c_str(),
+                                                   std::strerror(errno)));
+  bool Failed = std::fwrite(Text.data(), 1, Text.size(), F) != Text.size();
+  Failed |= std::fclose(F) != 0;
+  if (Failed)
+    return Error::make(ErrorKind::Io,
+                       formatString("cannot write %s", Path.c_str()));
+  return Error::success();
+}
+
 bool isHelpFlag(const std::string &Arg) {
   return Arg == "-h" || Arg == "--help";
 }

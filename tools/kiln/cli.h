@@ -27,6 +27,8 @@ struct Subcommand {
 };
 
 Expected<std::vector<uint8_t>> readFile(const std::string &Path);
+/// Writes `Text` to `Path` (replacing it); the error names the file and why.
+Error writeTextFile(const std::string &Path, std::string_view Text);
 
 bool isHelpFlag(const std::string &Arg);
 
