@@ -302,7 +302,7 @@ bool onlyPureBetween(Instruction &Root, SmallPtrSet<LoadInst *, 16> Pending) {
         continue;
       }
       // A trap keeper is a hint, not an effect (guard_traps.h).
-      if (It->mayHaveSideEffects() && !isTrapKeeper(&*It))
+      if (It->mayHaveSideEffects() && !isTrapKeeper(&*It) && !isRegionKeeper(*It))
         return false;
     }
     BasicBlock *Pred = BB->getSinglePredecessor();

@@ -285,6 +285,13 @@ bool mayBeNarrowed(LoadInst &L, DemandedBits &DB, const DataLayout &DL) {
 void addTrapKeeper(IRBuilder<> &B, LoadInst *L) {
   B.CreateAssumption(B.getTrue(),
                      {OperandBundleDef(KeeperTag, std::vector<Value *>{L})});
+  B.CreateIntrinsic(Intrinsic::sideeffect, {}, {});
+}
+
+bool isRegionKeeper(const Instruction &I) {
+  // Only trap keepers make llvm.sideeffect (no frontend of Kiln's does).
+  const auto *II = dyn_cast<IntrinsicInst>(&I);
+  return II && II->getIntrinsicID() == Intrinsic::sideeffect;
 }
 
 bool isTrapKeeper(const User *U) {
@@ -312,10 +319,16 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
   if (F.arg_empty())
     return PreservedAnalyses::all();
   const Argument *Vmctx = F.getArg(0);
-  SmallVector<Instruction *, 64> Keepers;
+  SmallVector<Instruction *, 64> Keepers, Regions;
   for (Instruction &I : instructions(F))
     if (isTrapKeeper(&I))
       Keepers.push_back(&I);
+    else if (isRegionKeeper(I))
+      Regions.push_back(&I);
+  // Nothing after this pass deletes code whole (instruction selection
+  // would drop them anyway).
+  for (Instruction *R : Regions)
+    R->eraseFromParent();
 
   // The values the keepers held, and every instruction already unused (at
   // -O0 dead code is still there, and instruction selection drops it with
@@ -333,7 +346,7 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
   for (Instruction &I : instructions(F))
     if (I.use_empty())
       Held.push_back(&I);
-  bool Changed = !Keepers.empty();
+  bool Changed = !Keepers.empty() || !Regions.empty();
   while (!Held.empty()) {
     auto *I = dyn_cast_or_null<Instruction>(Held.pop_back_val());
     if (!I || !I->use_empty())

@@ -31,6 +31,18 @@
 // A pass that replaces loads by a wider one covering their bytes (byte
 // gathers) drops their keepers with dropTrapKeepers().
 //
+// The assume alone is not enough: it is droppable, and passes that remove
+// code whole take what only assumes use as free to drop with them.
+// LoopDeletion removes a loop whose only effects are values it can compute
+// from outside (a global counted down to zero) and assumes, loads and all;
+// SimplifyCFG "speculates" a conditional block holding only a load and its
+// assume by dropping both. So each keeper also has a region keeper,
+// `llvm.sideeffect`, beside it: an effect on no memory that IR can see, so
+// loads, stores and the vectorizers move freely around it (they drop it
+// like an assume), but no pass deletes the block or loop that holds it, and
+// it emits no instruction. (Found by differential fuzzing;
+// tests/cross/dropped_loads_script.cc keeps the family covered.)
+//
 //===----------------------------------------------------------------------===//
 #ifndef KILN_CODEGEN_GUARD_TRAPS_H
 #define KILN_CODEGEN_GUARD_TRAPS_H
@@ -40,11 +52,15 @@
 
 namespace kiln::codegen {
 
-/// Adds a trap keeper for `L` at the builder's insertion point.
+/// Adds a trap keeper for `L`, and a region keeper, at the builder's
+/// insertion point.
 void addTrapKeeper(llvm::IRBuilder<> &B, llvm::LoadInst *L);
 
 /// Whether `U` is a trap keeper.
 bool isTrapKeeper(const llvm::User *U);
+
+/// Whether `I` is a region keeper (which has no effect anyone can observe).
+bool isRegionKeeper(const llvm::Instruction &I);
 
 /// Erases the trap keepers of `V`: another access now faults for it.
 void dropTrapKeepers(llvm::Value *V);

@@ -33,4 +33,17 @@
                    (i32.load8_u offset=2 (local.get $p)))))
   (func (export "drop_lane") (param $p i32)
     (drop (i32x4.extract_lane 1 (v128.load (local.get $p)))))
+  ;; A loop whose only effects are a global counted down to a value LLVM
+  ;; computes and the loads: loop deletion removed it whole, loads and all
+  ;; (found by differential fuzzing; tests/cross/dropped_loads_script.cc
+  ;; writes the family).
+  (global $count (mut i32) (i32.const 0))
+  (func (export "counted_loop") (param $p i32) (param $n i32)
+    (global.set $count (local.get $n))
+    (loop $l
+      (if (global.get $count)
+        (then
+          (global.set $count (i32.sub (global.get $count) (i32.const 1)))
+          (drop (i32.load (local.get $p)))
+          (br $l)))))
 )
