@@ -784,6 +784,31 @@ TEST(Decoder, RejectsSectionContentEndingBeforeDeclaredSize) {
   EXPECT_EQ(sectionOf(E), "type");
 }
 
+TEST(Decoder, NamesSharedAnd64BitMemoriesAsUnsupported) {
+  // Flags 0x02/0x03 (threads) and 0x04-0x07 (memory64) are valid Wasm 3.0,
+  // not malformed bytes: the error must say which feature is missing.
+  for (uint8_t Flags : {0x02, 0x03, 0x04, 0x05}) {
+    WasmBuilder W;
+    WasmBuilder::Placed S = W.section(SecMemory, {0x01, Flags, 0x01, 0x02});
+    Error E = decodeError(W.bytes());
+    const char *What = Flags & 4 ? "64-bit memories (memory64) are not supported"
+                                 : "shared memories (threads) are not supported";
+    EXPECT_TRUE(isError(E, ErrorKind::Unsupported, S.Payload + 1, What))
+        << int(Flags);
+  }
+  // The same for an imported memory.
+  WasmBuilder W;
+  WasmBuilder::Placed S =
+      W.section(SecImport, cat({{0x01}, name("env"), name("m"), {0x02, 0x03, 0x01, 0x02}}));
+  EXPECT_TRUE(isError(decodeError(W.bytes()), ErrorKind::Unsupported,
+                      S.End - 3, "shared memories (threads) are not supported"));
+  // A table has no such flags.
+  WasmBuilder T;
+  WasmBuilder::Placed TS = T.section(SecTable, {0x01, 0x70, 0x03, 0x01, 0x02});
+  EXPECT_TRUE(isError(decodeError(T.bytes()), ErrorKind::Malformed, TS.Payload + 2,
+                      "integer too large"));
+}
+
 TEST(Decoder, RejectsSectionContentRunningPastDeclaredSize) {
   // The memory section declares 3 bytes, but its one memory has a maximum
   // (flags 1) that needs a fourth; the next section's bytes must not be read
