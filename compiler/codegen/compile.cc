@@ -243,7 +243,7 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
   Art.PointerBytes = uint8_t(archPointerBytes(A));
   Art.Target.Triple = Target->Desc->Name;
   Art.Target.Cpu = Target->Cpu;
-  Art.Target.Features = Target->Features;
+  Art.Target.Features = requiredCpuFeatures(A, *TM->getMCSubtargetInfo());
   Art.Target.CompilerVersion =
       std::string("kiln " KILN_VERSION " (LLVM ") + llvmVersion() + ")";
   Art.Target.WasmSha256 = sha256(Wasm);

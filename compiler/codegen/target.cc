@@ -2,6 +2,7 @@
 
 #include "compiler/codegen/target.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -39,6 +40,26 @@ std::string TargetSelection::llvmFeatures() const {
 }
 
 const char *llvmVersion() { return LLVM_VERSION_STRING; }
+
+std::string requiredCpuFeatures(Arch A, const llvm::MCSubtargetInfo &STI) {
+  struct Row {
+    Arch A;
+    const char *Name;
+  };
+  static constexpr Row Rows[] = {
+#define KILN_CPU_FEATURE(A, Name, Description) {Arch::A, Name},
+#include "kiln/cpu_features.def"
+  };
+  std::string List;
+  for (const Row &R : Rows) {
+    if (R.A != A)
+      continue;
+    for (const llvm::SubtargetFeatureKV &K : STI.getAllProcessorFeatures())
+      if (R.Name == llvm::StringRef(K.Key) && STI.getFeatureBits().test(K.Value))
+        List += std::string(List.empty() ? "+" : ",+") + R.Name;
+  }
+  return List;
+}
 
 static void initializeLlvmTargets() {
   static bool Done = [] {
@@ -95,8 +116,18 @@ Expected<TargetSelection> selectTarget(std::string_view Triple,
       return Error::make(ErrorKind::Usage,
                          "--cpu native is only meaningful for the host target");
     S.Cpu = llvm::sys::getHostCPUName().str();
+    // The CPU name alone can claim more than this CPU has (a virtual
+    // machine that hides LZCNT or AVX-512 still reports its model), so
+    // take the features LLVM detects too, the user's after them.
+    for (const auto &F : llvm::sys::getHostCPUFeatures()) {
+      if (F.first() == "relax") // refused below; the layout needs it off
+        continue;
+      S.Features += (S.Features.empty() ? "" : ",") +
+                    std::string(F.second ? "+" : "-") + F.first().str();
+    }
   }
-  S.Features = std::string(Features);
+  if (!Features.empty())
+    S.Features += (S.Features.empty() ? "" : ",") + std::string(Features);
 
   // Check the CPU and each feature against LLVM's tables for the target.
   std::unique_ptr<llvm::MCSubtargetInfo> STI(

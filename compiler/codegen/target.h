@@ -14,6 +14,10 @@
 #include <string>
 #include <string_view>
 
+namespace llvm {
+class MCSubtargetInfo;
+}
+
 namespace kiln::codegen {
 
 struct TargetDesc {
@@ -36,7 +40,8 @@ std::span<const TargetDesc> supportedTargets();
 struct TargetSelection {
   const TargetDesc *Desc = nullptr;
   std::string Cpu;
-  std::string Features; // as requested, "+v,-foo" (recorded in artifacts)
+  std::string Features; // as requested, "+v,-foo" (with --cpu native, the
+                        // host's first)
   /// What LLVM gets: BaseFeatures then Features.
   std::string llvmFeatures() const;
 };
@@ -46,6 +51,11 @@ struct TargetSelection {
 Expected<TargetSelection> selectTarget(std::string_view Triple,
                                        std::string_view Cpu,
                                        std::string_view Features);
+
+/// The features of kiln/cpu_features.def for `A` that `STI` enables, as
+/// "+a,+b": what the code may need of the CPU it runs on. Artifacts record
+/// it (TargetRec::Features) and the loader checks it.
+std::string requiredCpuFeatures(Arch A, const llvm::MCSubtargetInfo &STI);
 
 /// "19.1.7": the LLVM this compiler was built with.
 const char *llvmVersion();

@@ -35,6 +35,7 @@
 #include "loader/libcalls.h"
 
 #include "kiln/format_io.h"
+#include "kiln/host_cpu.h"
 #include "kiln/sha256.h"
 
 #include <unistd.h>
@@ -969,6 +970,73 @@ static Error parseSections(std::span<const uint8_t> B, Layout &L,
   return Error::success();
 }
 
+//===----------------------------------------------------------------------===//
+// The machine the code needs
+//===----------------------------------------------------------------------===//
+
+/// The target record against the header and the machine: its triple must
+/// be the one of the header's architecture (and of this runtime's OS and
+/// float ABI), and every CPU feature it needs must be one cpu_features.def
+/// knows and, when the code is to run here, one this CPU has.
+static Error checkMachine(const Artifact &A, const Layout &L,
+                          const LoadOptions &Opts) {
+  uint64_t At = L.record(SectionId::Target, 0);
+  auto Fail = [&](std::string Message) {
+    return refuse(At, std::move(Message)).inSection(sectionName(SectionId::Target));
+  };
+  const char *Triple = archTriple(A.TargetArch);
+  if (A.Target.Triple != Triple)
+    return Fail(formatString("target triple %s does not match the header's "
+                             "architecture %s (%s)",
+                             quoted(A.Target.Triple).c_str(),
+                             archName(A.TargetArch), Triple));
+#if !defined(__linux__)
+  return Fail(formatString("built for Linux (%s); this runtime is not", Triple));
+#endif
+#if defined(__arm__) && !defined(__ARM_PCS_VFP)
+  return Fail("built for the hard-float ABI (armv7-linux-gnueabihf); this "
+              "runtime uses the soft-float one");
+#endif
+
+  std::optional<std::string> Have = Opts.CpuFeatures;
+  if (!Have && A.TargetArch == hostArch())
+    Have = hostCpuFeatures();
+  auto HaveFeature = [&](std::string_view Name) {
+    std::string_view List = *Have;
+    while (!List.empty()) {
+      size_t Comma = List.find(',');
+      std::string_view Item = List.substr(0, Comma);
+      if (Item.size() > 1 && Item[0] == '+' && Item.substr(1) == Name)
+        return true;
+      List = Comma == std::string_view::npos ? "" : List.substr(Comma + 1);
+    }
+    return false;
+  };
+  std::string Missing;
+  std::string_view List = A.Target.Features;
+  while (!List.empty()) {
+    size_t Comma = List.find(',');
+    std::string Item(List.substr(0, Comma));
+    List = Comma == std::string_view::npos ? "" : List.substr(Comma + 1);
+    const char *What = Item.size() > 1 && Item[0] == '+'
+                           ? cpuFeatureDescription(A.TargetArch, Item.substr(1))
+                           : nullptr;
+    if (!What)
+      return Fail(formatString("CPU feature %s is not one a %s runtime knows "
+                               "(kiln/cpu_features.def)",
+                               quoted(Item).c_str(), archName(A.TargetArch)));
+    if (Have && !HaveFeature(Item.substr(1)))
+      Missing += formatString("%s%s (%s)", Missing.empty() ? "" : ", ",
+                              Item.c_str() + 1, What);
+  }
+  if (!Missing.empty())
+    return Fail(formatString("compiled for a CPU (%s) with features this CPU "
+                             "lacks: %s; recompile with a lower --cpu or "
+                             "without those --features",
+                             quoted(A.Target.Cpu).c_str(), Missing.c_str()));
+  return Error::success();
+}
+
 Expected<Artifact> verifyArtifact(std::span<const uint8_t> Bytes,
                                   const LoadOptions &Opts) {
   KILN_CHECK(checkPreamble(Bytes, Opts));
@@ -983,6 +1051,7 @@ Expected<Artifact> verifyArtifact(std::span<const uint8_t> Bytes,
   A.Mode = MemoryMode(Bytes[13]);
   A.PointerBytes = Bytes[14];
   KILN_CHECK(parseSections(Bytes, L, Sizes, A));
+  KILN_CHECK(checkMachine(A, L, Opts));
   KILN_CHECK(Checker(A, L).run());
   return A;
 }

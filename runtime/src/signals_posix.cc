@@ -80,7 +80,9 @@ static TrapCode trapForSignal(int Sig, const siginfo_t *Info) {
     return Info->si_code == FPE_INTOVF ? TrapCode::IntegerOverflow
                                        : TrapCode::IntegerDivideByZero;
   case SIGILL:
-    return TrapCode::Unreachable;
+    // Wasm's unreachable is a call to the trap builtin, never an
+    // undefined instruction: this is an instruction the CPU lacks.
+    return TrapCode::IllegalInstruction;
   default: {
     // A fault just below the thread's stack is the native stack running
     // out (the prologue check should catch it first; this is the backstop

@@ -352,6 +352,8 @@ TEST(Verify, AcceptsAndRoundTripsSmallArtifact) {
 TEST(Verify, AcceptsBoundsCheckedArtifactForArmv7) {
   Artifact A = smallArtifact();
   A.TargetArch = Arch::Arm;
+  A.Target.Triple = archTriple(A.TargetArch);
+  A.Target.Features = "";
   A.PointerBytes = 4;
   A.Mode = MemoryMode::BoundsChecked;
   A.Relocs[0].Kind = uint8_t(RelocKind::ImageAbs32);
@@ -413,6 +415,8 @@ TEST(Verify, RefusesNewerFormatVersion) {
 TEST(Verify, RefusesArtifactBuiltForOtherArch) {
   Artifact A = smallArtifact();
   A.TargetArch = Arch::AArch64;
+  A.Target.Triple = archTriple(A.TargetArch);
+  A.Target.Features = "";
   expectRefusal(refusalOf(artifact::writeArtifact(A)), 12, nullptr,
                 "built for aarch64, this runtime is x86_64");
 }
@@ -459,6 +463,8 @@ TEST(Verify, RefusesBoundsCheckedModeWhenNotAllowed) {
 TEST(Verify, RefusesGuardModeOn32BitTarget) {
   Artifact A = smallArtifact();
   A.TargetArch = Arch::Arm;
+  A.Target.Triple = archTriple(A.TargetArch);
+  A.Target.Features = "";
   A.PointerBytes = 4;
   LoadOptions O = x86Options();
   O.ExpectedArch = Arch::Arm;
@@ -884,6 +890,8 @@ TEST(Verify, RefusesRelocWidthNotMatchingPointerSize) {
 TEST(Verify, RefusesAbs64RelocOn32BitTarget) {
   Artifact A = smallArtifact();
   A.TargetArch = Arch::Arm;
+  A.Target.Triple = archTriple(A.TargetArch);
+  A.Target.Features = "";
   A.PointerBytes = 4;
   A.Mode = MemoryMode::BoundsChecked;
   A.Relocs[0].Kind = uint8_t(RelocKind::ImageAbs32);

@@ -28,7 +28,7 @@ static format::Artifact emptyArtifact(MemoryMode Mode = hostMode()) {
   A.TargetArch = hostArch();
   A.Mode = Mode;
   A.PointerBytes = uint8_t(sizeof(void *));
-  A.Target.Triple = "test";
+  A.Target.Triple = archTriple(hostArch());
   A.Image.PageAlign = uint32_t(sysconf(_SC_PAGESIZE));
   return A;
 }

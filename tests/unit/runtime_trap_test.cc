@@ -321,7 +321,7 @@ static format::Artifact testArtifact() {
   A.TargetArch = hostArch();
   A.Mode = MemoryMode::Guard;
   A.PointerBytes = 8;
-  A.Target.Triple = "test";
+  A.Target.Triple = archTriple(hostArch());
   A.Types.push_back({{}, {0x7f}});
   format::ImportRec Imp;
   Imp.Module = "host";

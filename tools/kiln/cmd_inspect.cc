@@ -13,6 +13,7 @@
 #include "tools/kiln/commands.h"
 
 #include "kiln/format.h"
+#include "kiln/host_cpu.h"
 #include "kiln/runtime.h"
 #include "runtime/loader/libcalls.h"
 #include "runtime/loader/verify.h"
@@ -319,14 +320,16 @@ int inspectMain(const std::vector<std::string> &Args) {
     std::fprintf(stderr, "error: %s\n", Bytes.takeError().str().c_str());
     return ExitFailure;
   }
-  // Accept whatever architecture the artifact names: LoadOptions has no
-  // "any", so expect the one in the preamble (byte 12). An unknown value is
-  // still refused by the verifier, as is everything else.
+  // Accept whatever architecture and CPU the artifact names: LoadOptions
+  // has no "any", so expect the one in the preamble (byte 12) and a CPU
+  // with every feature. An unknown value is still refused by the verifier,
+  // as is everything else. Whether this machine can run it comes after.
   LoadOptions Opts;
   if (Bytes->size() > 12)
     Opts.ExpectedArch = Arch((*Bytes)[12]);
   Opts.AllowGuard = true;
   Opts.AllowBoundsChecked = true;
+  Opts.CpuFeatures = allCpuFeatures(Opts.ExpectedArch);
   Expected<format::Artifact> A = loader::verifyArtifact(*Bytes, Opts);
   if (!A) {
     Error E = A.takeError();
@@ -335,6 +338,9 @@ int inspectMain(const std::vector<std::string> &Args) {
     return ExitFailure;
   }
   printArtifact(*A, Bytes->size());
+  Expected<format::Artifact> Here = loader::verifyArtifact(*Bytes, LoadOptions());
+  std::printf("runs here:        %s\n",
+              Here ? "yes" : ("no: " + Here.takeError().message()).c_str());
   return ExitOk;
 }
 

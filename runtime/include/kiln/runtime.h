@@ -88,6 +88,12 @@ struct LoadOptions {
   /// Modes this device can honour: guard needs a 64-bit MMU target.
   bool AllowGuard = sizeof(void *) == 8;
   bool AllowBoundsChecked = true;
+  /// The features (kiln/cpu_features.def, as "+a,+b") of the CPU the code
+  /// will run on: every feature the artifact records must be among them.
+  /// Unset: the running CPU's (kiln/host_cpu.h) when the artifact is for
+  /// this architecture; not checked when only verifying an artifact for
+  /// another one.
+  std::optional<std::string> CpuFeatures;
 };
 
 /// A verified artifact with its code mapped (R+X) and relocated. Immutable;

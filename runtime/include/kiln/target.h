@@ -33,6 +33,22 @@ inline const char *archName(Arch A) {
   return "unknown";
 }
 
+/// The target triple an artifact for `A` names (TargetRec::Triple), also
+/// the name `kiln compile --target` takes. The ARMv7 one is hard-float.
+inline const char *archTriple(Arch A) {
+  switch (A) {
+  case Arch::X86_64:
+    return "x86_64-linux-gnu";
+  case Arch::AArch64:
+    return "aarch64-linux-gnu";
+  case Arch::Arm:
+    return "armv7-linux-gnueabihf";
+  case Arch::RiscV64:
+    return "riscv64-linux-gnu";
+  }
+  return "unknown";
+}
+
 inline unsigned archPointerBytes(Arch A) { return A == Arch::Arm ? 4 : 8; }
 
 /// The architecture this translation unit is compiled for (the device, when
