@@ -161,13 +161,4 @@ Errno schedYield(WasiCall &) {
 // Signals to self would hit the host process, not the guest.
 Errno procRaise(WasiCall &) { return Errno::NoSys; }
 
-// No network access is offered: sockets can only come from the host, and
-// Kiln hands the guest none.
-Errno sockAccept(WasiCall &C) { return C.fd(0) ? Errno::NotSup : Errno::BadF; }
-Errno sockRecv(WasiCall &C) { return C.fd(0) ? Errno::NotSup : Errno::BadF; }
-Errno sockSend(WasiCall &C) { return C.fd(0) ? Errno::NotSup : Errno::BadF; }
-Errno sockShutdown(WasiCall &C) {
-  return C.fd(0) ? Errno::NotSup : Errno::BadF;
-}
-
 } // namespace kiln::wasi

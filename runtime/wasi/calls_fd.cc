@@ -5,6 +5,10 @@
 // back through a pointer are checked before the host call that produces
 // them, so a bad pointer never leaves data consumed or written unreported.
 //
+// Every call checks the rights wasi-common checks (ENOTCAPABLE when one is
+// missing), after the fd itself (EBADF) and, where a directory can never do
+// the thing, after its type (so fd_read on a directory stays EISDIR).
+//
 //===----------------------------------------------------------------------===//
 #define _FILE_OFFSET_BITS 64 // 64-bit offsets on 32-bit hosts too
 
@@ -60,14 +64,18 @@ Errno fdRenumber(WasiCall &C) {
   return C.Ctx.Fds.renumber(C.u32(0), C.u32(1)) ? Errno::Success : Errno::BadF;
 }
 
-static Errno syncWith(WasiCall &C, int (*Fn)(int)) {
+static Errno syncWith(WasiCall &C, int (*Fn)(int), uint64_t Right) {
   FdEntry *E = C.fd(0);
   if (!E)
     return Errno::BadF;
+  if (!E->has(Right))
+    return Errno::NotCapable;
   return Fn(E->Fd.get()) == 0 ? Errno::Success : lastHostErrno();
 }
-Errno fdSync(WasiCall &C) { return syncWith(C, ::fsync); }
-Errno fdDatasync(WasiCall &C) { return syncWith(C, ::fdatasync); }
+Errno fdSync(WasiCall &C) { return syncWith(C, ::fsync, RightFdSync); }
+Errno fdDatasync(WasiCall &C) {
+  return syncWith(C, ::fdatasync, RightFdDatasync);
+}
 
 Errno fdAdvise(WasiCall &C) {
   FdEntry *E = C.fd(0);
@@ -77,10 +85,14 @@ Errno fdAdvise(WasiCall &C) {
                                    POSIX_FADV_RANDOM,   POSIX_FADV_WILLNEED,
                                    POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
   uint32_t A = C.u32(3);
-  if (A >= std::size(Advice) || int64_t(C.u64(1)) < 0 || int64_t(C.u64(2)) < 0)
-    return Errno::Inval;
+  if (A >= std::size(Advice))
+    return Errno::Inval; // an invalid enum comes first, as wiggle checks it
   if (E->Type == FileType::Directory)
     return Errno::BadF;
+  if (!E->has(RightFdAdvise))
+    return Errno::NotCapable;
+  if (int64_t(C.u64(1)) < 0 || int64_t(C.u64(2)) < 0)
+    return Errno::Inval;
   int R = ::posix_fadvise(E->Fd.get(), off_t(C.u64(1)), off_t(C.u64(2)),
                           Advice[A]);
   return R == 0 ? Errno::Success : fromHostErrno(R);
@@ -90,6 +102,8 @@ Errno fdAllocate(WasiCall &C) {
   FdEntry *E = C.fd(0);
   if (!E)
     return Errno::BadF;
+  if (!E->has(RightFdAllocate))
+    return Errno::NotCapable;
   uint64_t Off = C.u64(1), Len = C.u64(2);
   if (Off > uint64_t(INT64_MAX) || Len > uint64_t(INT64_MAX) - Off)
     return Errno::Inval;
@@ -135,6 +149,8 @@ Errno fdFdstatSetFlags(WasiCall &C) {
   FdEntry *E = C.fd(0);
   if (!E)
     return Errno::BadF;
+  if (!E->has(RightFdFdstatSetFlags))
+    return Errno::NotCapable;
   uint32_t F = C.u32(1);
   if (F & ~uint32_t(FdflagAppend | FdflagNonblock | FdflagDsync | FdflagRsync |
                     FdflagSync))
@@ -171,6 +187,8 @@ Errno fdFilestatGet(WasiCall &C) {
   FdEntry *E = C.fd(0);
   if (!E)
     return Errno::BadF;
+  if (!E->has(RightFdFilestatGet))
+    return Errno::NotCapable;
   struct stat St;
   if (::fstat(E->Fd.get(), &St) != 0)
     return lastHostErrno();
@@ -181,6 +199,8 @@ Errno fdFilestatSetSize(WasiCall &C) {
   FdEntry *E = C.fd(0);
   if (!E)
     return Errno::BadF;
+  if (!E->has(RightFdFilestatSetSize))
+    return Errno::NotCapable;
   if (C.u64(1) > uint64_t(INT64_MAX))
     return Errno::Inval;
   return ::ftruncate(E->Fd.get(), off_t(C.u64(1))) == 0 ? Errno::Success
@@ -215,6 +235,8 @@ Errno fdFilestatSetTimes(WasiCall &C) {
   FdEntry *E = C.fd(0);
   if (!E)
     return Errno::BadF;
+  if (!E->has(RightFdFilestatSetTimes))
+    return Errno::NotCapable;
   struct timespec Ts[2];
   if (Errno Er = timesFromFlags(C.u64(1), C.u64(2), C.u32(3), Ts);
       Er != Errno::Success)
@@ -230,6 +252,12 @@ static Errno transfer(WasiCall &C, bool Write, bool Positioned) {
     return Errno::BadF;
   if (E->Type == FileType::Directory)
     return Errno::IsDir;
+  // Positioned transfers need FD_SEEK too, as in wasi-common: they use an
+  // offset the fd's rights may not allow the guest to choose.
+  uint64_t Needed =
+      (Write ? RightFdWrite : RightFdRead) | (Positioned ? RightFdSeek : 0);
+  if (!E->has(Needed))
+    return Errno::NotCapable;
   uint32_t ResultPtr = C.u32(Positioned ? 4 : 3);
   if (!C.Mem.inBounds(ResultPtr, 4))
     return Errno::Fault;
@@ -290,7 +318,14 @@ Errno fdSeek(WasiCall &C) {
     return Errno::Fault;
   if (E->Type == FileType::Directory)
     return Errno::BadF; // a directory's position belongs to fd_readdir
-  off_t R = ::lseek(E->Fd.get(), off_t(int64_t(C.u64(1))), Whence);
+  // Asking where we are is a tell; moving needs FD_SEEK (wasi-common).
+  int64_t Delta = int64_t(C.u64(1));
+  uint64_t Needed = Delta == 0 && Whence == SEEK_CUR
+                        ? RightFdTell
+                        : RightFdSeek | RightFdTell;
+  if (!E->has(Needed))
+    return Errno::NotCapable;
+  off_t R = ::lseek(E->Fd.get(), off_t(Delta), Whence);
   if (R < 0)
     return lastHostErrno();
   C.Mem.store<uint64_t>(C.u32(3), uint64_t(R));
@@ -305,6 +340,8 @@ Errno fdTell(WasiCall &C) {
     return Errno::Fault;
   if (E->Type == FileType::Directory)
     return Errno::BadF;
+  if (!E->has(RightFdTell))
+    return Errno::NotCapable;
   off_t R = ::lseek(E->Fd.get(), 0, SEEK_CUR);
   if (R < 0)
     return lastHostErrno();
@@ -393,6 +430,8 @@ Errno fdReaddir(WasiCall &C) {
     return Errno::BadF;
   if (E->Type != FileType::Directory)
     return Errno::NotDir;
+  if (!E->has(RightFdReaddir))
+    return Errno::NotCapable;
   uint32_t BufPtr = C.u32(1), BufLen = C.u32(2), UsedPtr = C.u32(4);
   uint64_t Cookie = C.u64(3);
   uint8_t *Dst = C.Mem.span(BufPtr, BufLen);

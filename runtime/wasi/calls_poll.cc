@@ -114,6 +114,11 @@ Errno pollOneoff(WasiCall &C) {
       Immediate = true;
       continue;
     }
+    if (!X.Entry->has(RightPollFdReadwrite)) { // as wasi-common checks
+      X.Err = Errno::NotCapable;
+      Immediate = true;
+      continue;
+    }
     X.PollIndex = int(Pfds.size());
     Pfds.push_back({X.Entry->Fd.get(),
                     short(X.Type == EventFdRead ? POLLIN : POLLOUT), 0});

@@ -2,11 +2,15 @@
 //
 // Guest fds 0-2 are the configured stdio (borrowed host fds), 3.. the
 // preopens in the order given: wasi-libc finds them by asking fd_prestat_get
-// from 3 upwards until EBADF.
+// from 3 upwards until EBADF. A read-only preopen is an ordinary one whose
+// rights, and the rights it passes on, lack every modifying right: the
+// per-call rights checks then refuse every change beneath it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "wasi/context.h"
+
+#include "wasi/symlink_target.h"
 
 #include <cerrno>
 #include <cstring>
@@ -46,9 +50,11 @@ Expected<std::shared_ptr<WasiContext>> createWasiContext(WasiConfig Config) {
     auto E = std::make_unique<FdEntry>();
     E->Fd = HostFd::owned(Fd);
     E->Type = FileType::Directory;
-    E->RightsBase = RightsDirOnly;
-    E->RightsInheriting = RightsAll;
+    uint64_t Keep = P.ReadOnly ? ~RightsModify : ~uint64_t(0);
+    E->RightsBase = RightsDirOnly & Keep;
+    E->RightsInheriting = RightsAll & Keep;
     E->IsPreopen = true;
+    E->PreopenRoot = fileIdOf(Fd);
     E->PreopenName = P.GuestPath.empty() ? P.HostPath : P.GuestPath;
     Ctx->Fds.place(Next++, std::move(E));
   }

@@ -39,10 +39,12 @@ bool FdTable::close(uint32_t Fd) {
 }
 
 bool FdTable::renumber(uint32_t From, uint32_t To) {
-  if (!get(From) || !get(To))
+  if (!get(From) || To >= MaxGuestFds)
     return false;
   if (From == To)
     return true;
+  if (To >= Slots.size())
+    Slots.resize(size_t(To) + 1);
   Slots[To] = std::move(Slots[From]);
   while (!Slots.empty() && !Slots.back())
     Slots.pop_back();
@@ -82,10 +84,12 @@ uint64_t maxRightsFor(FileType T) {
   case FileType::RegularFile:
   case FileType::BlockDevice:
     return RightsFileOnly | RightsAnyFd | RightPollFdReadwrite;
-  case FileType::CharacterDevice:
-  case FileType::Unknown:
   case FileType::SocketDgram:
   case FileType::SocketStream:
+    return (RightsFileOnly & ~RightsSeekTell) | RightsAnyFd |
+           RightPollFdReadwrite | RightsSocketOnly;
+  case FileType::CharacterDevice:
+  case FileType::Unknown:
   case FileType::SymbolicLink:
     // Streams: no seek/tell, which is also how wasi-libc recognises a tty.
     return (RightsFileOnly & ~RightsSeekTell) | RightsAnyFd |

@@ -26,6 +26,12 @@ struct DirListingEntry {
   FileType Type = FileType::Unknown;
 };
 
+/// A file's identity on the host (st_dev, st_ino).
+struct FileId {
+  uint64_t Dev = 0, Ino = 0;
+  bool operator==(const FileId &) const = default;
+};
+
 struct FdEntry {
   HostFd Fd;
   FileType Type = FileType::Unknown;
@@ -33,7 +39,13 @@ struct FdEntry {
   uint64_t RightsInheriting = 0;
   bool IsPreopen = false;
   std::string PreopenName; // the guest's name for a preopen
+  /// The pre-opened directory this fd was opened beneath: symlinks the
+  /// guest creates are judged against it (see symlink_target.h).
+  FileId PreopenRoot;
   std::vector<DirListingEntry> Listing;
+
+  /// True if the fd carries every right in `Needed` (in its base rights).
+  bool has(uint64_t Needed) const { return (RightsBase & Needed) == Needed; }
 };
 
 class FdTable {
@@ -48,7 +60,10 @@ public:
   void place(uint32_t Fd, std::unique_ptr<FdEntry> E);
   /// Closes guest fd `Fd` (and the host fd if owned); false if not open.
   bool close(uint32_t Fd);
-  /// fd_renumber: `To` is closed and `From` moves there.
+  /// fd_renumber: `To` is closed if open and `From` moves there. `To` may be
+  /// a free number (a guest parks stdout in a free slot and brings it back
+  /// later), as in wasi-common; false if `From` is not open or `To` is past
+  /// the table's limit.
   bool renumber(uint32_t From, uint32_t To);
 
 private:

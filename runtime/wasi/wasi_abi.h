@@ -57,32 +57,61 @@ inline constexpr uint16_t EventFdReadwriteHangup = 1;
 // preopentype
 inline constexpr uint8_t PreopenDir = 0;
 
-// rights
+// rights (witx order: bit N is the Nth right)
 inline constexpr uint64_t RightFdDatasync = 1ull << 0, RightFdRead = 1ull << 1,
                           RightFdSeek = 1ull << 2,
                           RightFdFdstatSetFlags = 1ull << 3,
                           RightFdSync = 1ull << 4, RightFdTell = 1ull << 5,
                           RightFdWrite = 1ull << 6, RightFdAdvise = 1ull << 7,
                           RightFdAllocate = 1ull << 8,
+                          RightPathCreateDirectory = 1ull << 9,
+                          RightPathCreateFile = 1ull << 10,
+                          RightPathLinkSource = 1ull << 11,
+                          RightPathLinkTarget = 1ull << 12,
                           RightPathOpen = 1ull << 13,
                           RightFdReaddir = 1ull << 14,
+                          RightPathReadlink = 1ull << 15,
+                          RightPathRenameSource = 1ull << 16,
+                          RightPathRenameTarget = 1ull << 17,
+                          RightPathFilestatGet = 1ull << 18,
+                          RightPathFilestatSetSize = 1ull << 19,
+                          RightPathFilestatSetTimes = 1ull << 20,
                           RightFdFilestatGet = 1ull << 21,
                           RightFdFilestatSetSize = 1ull << 22,
                           RightFdFilestatSetTimes = 1ull << 23,
-                          RightPollFdReadwrite = 1ull << 27;
+                          RightPathSymlink = 1ull << 24,
+                          RightPathRemoveDirectory = 1ull << 25,
+                          RightPathUnlinkFile = 1ull << 26,
+                          RightPollFdReadwrite = 1ull << 27,
+                          RightSockShutdown = 1ull << 28,
+                          RightSockAccept = 1ull << 29;
 /// Every right preview1 defines (bits 0..29).
 inline constexpr uint64_t RightsAll = (1ull << 30) - 1;
 /// Rights that make no sense on a directory / on a non-directory.
 inline constexpr uint64_t RightsFileOnly =
     RightFdDatasync | RightFdRead | RightFdSeek | RightFdSync | RightFdTell |
     RightFdWrite | RightFdAdvise | RightFdAllocate | RightFdFilestatSetSize;
-inline constexpr uint64_t RightsDirOnly =
-    RightsAll & ~RightsFileOnly & ~RightPollFdReadwrite & ~(7ull << 27);
+inline constexpr uint64_t RightsDirOnly = RightsAll & ~RightsFileOnly &
+                                          ~RightPollFdReadwrite &
+                                          ~RightSockShutdown & ~RightSockAccept;
 /// Rights every kind of fd may have.
 inline constexpr uint64_t RightsAnyFd =
     RightFdFdstatSetFlags | RightFdFilestatGet | RightFdFilestatSetTimes;
 /// Rights a terminal/pipe lacks: wasi-libc's isatty() looks for exactly this.
 inline constexpr uint64_t RightsSeekTell = RightFdSeek | RightFdTell;
+/// Every right that lets a holder change the file system: what a read-only
+/// pre-open lacks, in both its own and its inheriting rights. Linking and
+/// renaming *from* a directory count too: a hard link of a read-only file
+/// into a writable directory would make the file writable.
+inline constexpr uint64_t RightsModify =
+    RightFdDatasync | RightFdWrite | RightFdAllocate | RightFdFilestatSetSize |
+    RightFdFilestatSetTimes | RightPathCreateDirectory | RightPathCreateFile |
+    RightPathLinkSource | RightPathLinkTarget | RightPathRenameSource |
+    RightPathRenameTarget | RightPathFilestatSetSize |
+    RightPathFilestatSetTimes | RightPathSymlink | RightPathRemoveDirectory |
+    RightPathUnlinkFile;
+/// Rights only a socket can use.
+inline constexpr uint64_t RightsSocketOnly = RightSockShutdown | RightSockAccept;
 
 // Struct layouts: sizes and field offsets in guest memory.
 namespace layout {

@@ -164,6 +164,29 @@ usage)
   "$KILN" run --bounds-checks=yes "$G/exit_code.kiln" > /dev/null 2>&1
   expect_rc 2 $? "--bounds-checks= takes no value"
   ;;
+readonly)
+  mkdir -p "$T/ro/sub" "$T/rw"
+  echo "read only" > "$T/ro/data.txt"
+  echo "deeper" > "$T/ro/sub/data.txt"
+  before=$(cd "$T" && find ro rw -exec stat -c '%n %s %Y %i %h' {} + | sort; sha256sum ro/data.txt ro/sub/data.txt)
+  for spelling in "$T/ro::/ro:ro" "$T/ro::/ro::ro"; do
+    "$KILN" run --dir "$spelling" --dir "$T/rw::/rw" "$G/readonly.kiln" > "$T/out"
+    rc=$?
+    cat "$T/out"
+    expect_rc 0 $rc "nothing changed under --dir $spelling"
+    grep -q '^0 wrong$' "$T/out" || fail "summary line missing"
+    after=$(cd "$T" && find ro rw -exec stat -c '%n %s %Y %i %h' {} + | sort; sha256sum ro/data.txt ro/sub/data.txt)
+    [ "$before" = "$after" ] || fail "the read-only directory changed:
+$before
+---
+$after"
+  done
+  # Without :ro the same program changes things: the test can tell.
+  "$KILN" run --dir "$T/ro::/ro" --dir "$T/rw::/rw" "$G/readonly.kiln" > "$T/out"
+  [ $? -ne 0 ] || fail "a writable --dir refused everything too"
+  echo "ok - a writable --dir lets the same program write"
+  "$KILN" run --help | grep -q 'HOST::GUEST:ro' || fail "--help lacks :ro"
+  ;;
 *)
   fail "unknown case $CASE"
   ;;

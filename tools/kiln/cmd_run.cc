@@ -1,8 +1,9 @@
 //===- tools/kiln/cmd_run.cc - kiln run -----------------------------------===//
 //
-// `kiln run [--dir H[::G]]... [--env K=V]... [--argv0 N] FILE [ARGS...]` runs
-// a WASI command (its _start) with ARGS as its argv, the given directories
-// pre-opened and stdio passed through; the exit status is the guest's.
+// `kiln run [--dir H[::G][:ro]]... [--env K=V]... [--argv0 N] FILE [ARGS...]`
+// runs a WASI command (its _start) with ARGS as its argv, the given
+// directories pre-opened (read-only with :ro) and stdio passed through; the
+// exit status is the guest's.
 // `kiln run FILE --invoke NAME [ARGS...]` (or `--invoke NAME FILE ...`)
 // calls one export with ARGS as its parameters and prints the results, after
 // _initialize for WASI reactors. Files are .kiln artifacts or, in builds with
@@ -48,6 +49,11 @@ static void printRunHelp() {
       "      --dir <HOST[::GUEST]>  Pre-open host directory HOST for the guest,\n"
       "                             named GUEST (default: HOST). Repeatable.\n"
       "                             The guest sees nothing outside them.\n"
+      "                             With a ':ro' suffix (HOST::GUEST:ro, or\n"
+      "                             HOST::GUEST::ro) the guest can read there\n"
+      "                             but not write, create, remove, rename,\n"
+      "                             link, truncate or set times (its calls\n"
+      "                             fail with ENOTCAPABLE).\n"
       "      --env <NAME=VAL>       Set an environment variable for the guest\n"
       "                             (--env NAME passes the host's). Repeatable.\n"
       "      --argv0 <NAME>         The guest's argv[0]\n"
@@ -83,6 +89,27 @@ struct RunOptions {
   Deadline Timeout;
   std::optional<uint64_t> Fuel;
 };
+
+/// --dir HOST[::GUEST][:ro], or HOST::GUEST::ro (the spelling proposed for
+/// wasmtime's CLI). "HOST::ro" alone names the guest directory "ro".
+bool parseDir(std::string V, WasiPreopen &P) {
+  auto EndsWith = [&](const char *Suffix) {
+    size_t N = std::strlen(Suffix);
+    return V.size() >= N && V.compare(V.size() - N, N, Suffix) == 0;
+  };
+  size_t FirstSep = V.find("::");
+  if (EndsWith("::ro") && FirstSep + 4 < V.size()) {
+    P.ReadOnly = true;
+    V.resize(V.size() - 4);
+  } else if (EndsWith(":ro") && !EndsWith("::ro")) {
+    P.ReadOnly = true;
+    V.resize(V.size() - 3);
+  }
+  size_t Sep = V.find("::");
+  P.HostPath = V.substr(0, Sep);
+  P.GuestPath = Sep == std::string::npos ? P.HostPath : V.substr(Sep + 2);
+  return !P.HostPath.empty() && !P.GuestPath.empty();
+}
 
 bool parseFuel(const std::string &S, std::optional<uint64_t> &Out) {
   char *End = nullptr;
@@ -130,13 +157,11 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
       O.InvokeGiven = true;
     } else if (A == "--dir") {
       if (!Value("--dir", V) || V.empty())
-        return usageError("run", "--dir needs HOST[::GUEST]");
-      size_t Sep = V.find("::");
+        return usageError("run", "--dir needs HOST[::GUEST][:ro]");
       WasiPreopen P;
-      P.HostPath = V.substr(0, Sep);
-      P.GuestPath = Sep == std::string::npos ? P.HostPath : V.substr(Sep + 2);
-      if (P.HostPath.empty() || P.GuestPath.empty())
-        return usageError("run", "--dir needs HOST[::GUEST], got '" + V + "'");
+      if (!parseDir(V, P))
+        return usageError("run",
+                          "--dir needs HOST[::GUEST][:ro], got '" + V + "'");
       O.Dirs.push_back(std::move(P));
     } else if (A == "--env") {
       if (!Value("--env", V) || V.empty() || V[0] == '=')

@@ -6,7 +6,8 @@
 //   kiln::WasiConfig C;
 //   C.Args = {"app", "input.txt"};
 //   C.Env = {"LANG=C"};
-//   C.Preopens = {{"/srv/data", "/data"}};        // host dir, guest name
+//   C.Preopens = {{"/srv/data", "/data"},         // host dir, guest name
+//                 {"/srv/models", "/models", true}}; // read-only
 //   kiln::Expected<std::shared_ptr<kiln::WasiContext>> W =
 //       kiln::createWasiContext(std::move(C));
 //   kiln::Linker L;
@@ -19,9 +20,16 @@
 // The sandbox: the guest sees only its pre-opened directories (fds 3, 4, ...
 // in the order given) and stdin/stdout/stderr. Paths are resolved beneath
 // the directory fd they are relative to; absolute paths, ".." above it and
-// symlinks leading out of it fail with ENOTCAPABLE. Every guest pointer and
-// length is checked against the guest's memory (EFAULT when outside).
-// Sockets are not offered (ENOTSUP); proc_raise is ENOSYS.
+// symlinks leading out of it fail with ENOTCAPABLE. The guest cannot leave
+// such links behind for the host either: path_symlink with a target that
+// would lead out of the preopen, or a hard link or rename that would move a
+// link to where its target does, fails with EPERM (as in wasmtime). Every
+// call checks the WASI rights of its fd (ENOTCAPABLE when one is missing);
+// a read-only preopen lacks every right that writes, creates, removes,
+// renames, links, truncates or sets times, in itself and in everything
+// opened beneath it. Every guest pointer and length is checked against the
+// guest's memory (EFAULT when outside). Sockets are not offered (sock_* on
+// a non-socket is ENOTSOCK); proc_raise is ENOSYS.
 //
 // A context holds host fds and the guest's fd table; one context serves one
 // instance at a time (WASI has no threads here).
@@ -42,6 +50,9 @@ namespace kiln {
 struct WasiPreopen {
   std::string HostPath;  // a directory on the host
   std::string GuestPath; // the name the guest sees (e.g. "/data" or ".")
+  /// The guest may read beneath it but change nothing (kiln run's
+  /// --dir HOST::GUEST:ro).
+  bool ReadOnly = false;
 };
 
 struct WasiConfig {
