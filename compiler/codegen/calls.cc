@@ -15,6 +15,21 @@ namespace kiln::codegen {
 void FunctionLowering::emitCall(llvm::FunctionCallee Callee,
                                 llvm::Value *CalleeCtx,
                                 const wasm::FuncType &T) {
+  if (ModuleLowering::usesSlots(T)) { // kiln/abi.h: values in slots
+    std::vector<llvm::Value *> Args = popN(T.Params.size());
+    llvm::Value *Slots =
+        callSlots(std::max(T.Params.size(), T.Results.size()));
+    for (unsigned K = 0; K < Args.size(); ++K)
+      B.CreateAlignedStore(Args[K], ModuleLowering::slotAddr(B, Slots, K),
+                           llvm::Align(8));
+    llvm::CallInst *Call = B.CreateCall(Callee, {CalleeCtx, Slots});
+    Call->setTailCallKind(llvm::CallInst::TCK_NoTail); // as below
+    for (unsigned K = 0; K < T.Results.size(); ++K)
+      push(B.CreateAlignedLoad(ML.type(T.Results[K]),
+                               ModuleLowering::slotAddr(B, Slots, K),
+                               llvm::Align(8)));
+    return;
+  }
   std::vector<llvm::Value *> Args = popN(T.Params.size());
   Args.insert(Args.begin(), CalleeCtx);
   llvm::CallInst *Call = B.CreateCall(Callee, Args);

@@ -153,7 +153,13 @@ void FunctionLowering::closeFrame() {
     return;
   }
   llvm::Type *RetTy = Fn->getReturnType();
-  if (Results.empty()) {
+  if (ParamSlots) { // a large signature: the results go to the slots
+    for (unsigned K = 0; K < Results.size(); ++K)
+      B.CreateAlignedStore(Results[K],
+                           ModuleLowering::slotAddr(B, ParamSlots, K),
+                           llvm::Align(8));
+    B.CreateRetVoid();
+  } else if (Results.empty()) {
     B.CreateRetVoid();
   } else if (Results.size() == 1) {
     B.CreateRet(Results[0]);

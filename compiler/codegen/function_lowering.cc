@@ -21,6 +21,46 @@ llvm::BasicBlock *FunctionLowering::newBlock(const char *Name) {
   return llvm::BasicBlock::Create(C, Name, Fn);
 }
 
+llvm::AllocaInst *FunctionLowering::entryAlloca(llvm::Type *Ty) {
+  // At the front: the entry block's allocas stay ahead of its stores, so
+  // that the entry poll (interrupt_polls.cc), placed after them, never
+  // moves an alloca out of the entry block (where -O0 leaves them).
+  llvm::IRBuilder<> AB(EntryBlock, EntryBlock->begin());
+  return AB.CreateAlloca(Ty);
+}
+
+llvm::AllocaInst *FunctionLowering::local(uint32_t Index) {
+  llvm::AllocaInst *&A = Locals[Index];
+  if (A)
+    return A;
+  const wasm::FuncType &T = M.funcType(FuncIndex);
+  // The validator has checked the index.
+  llvm::Type *Ty = ML.type(*Validator.localType(Index));
+  A = entryAlloca(Ty);
+  llvm::IRBuilder<> EB(EntryBlock->getTerminator());
+  llvm::Value *Init = llvm::Constant::getNullValue(Ty);
+  if (Index < T.Params.size())
+    Init = ParamSlots ? static_cast<llvm::Value *>(EB.CreateAlignedLoad(
+                            Ty, ModuleLowering::slotAddr(EB, ParamSlots, Index),
+                            llvm::Align(8)))
+                      : Fn->getArg(Index + 1);
+  EB.CreateStore(Init, A);
+  return A;
+}
+
+llvm::Value *FunctionLowering::callSlots(size_t N) {
+  N = std::max<size_t>(N, 1);
+  llvm::Type *Ty = llvm::ArrayType::get(B.getInt8Ty(), N * abi::ValSlotBytes);
+  if (!CallSlots) {
+    CallSlots = entryAlloca(Ty);
+    CallSlots->setAlignment(llvm::Align(16));
+  } else if (N > CallSlotCount) {
+    CallSlots->setAllocatedType(Ty); // calls are sequential: one array
+  }
+  CallSlotCount = std::max(CallSlotCount, N);
+  return CallSlots;
+}
+
 std::vector<llvm::Value *> FunctionLowering::popN(size_t N) {
   std::vector<llvm::Value *> Vs(Stack.end() - N, Stack.end());
   Stack.resize(Stack.size() - N);
@@ -67,22 +107,17 @@ void FunctionLowering::emitStackCheck() {
 Error FunctionLowering::run() {
   const wasm::FuncType &T = M.funcType(FuncIndex);
   const wasm::FuncBody &Body = M.body(FuncIndex);
-  B.SetInsertPoint(newBlock("entry"));
+  // Locals live in allocas of the entry block (local() adds them as they
+  // are first named); SROA/mem2reg turn them into SSA values.
+  EntryBlock = newBlock("entry");
+  llvm::BasicBlock *Start = newBlock("start");
+  llvm::BranchInst::Create(Start, EntryBlock);
+  B.SetInsertPoint(Start);
   Vmctx = Fn->getArg(0);
   Fn->getArg(0)->setName("vmctx");
-
-  // Locals live in allocas; SROA/mem2reg turn them into SSA values.
-  for (wasm::ValType P : T.Params)
-    LocalTypes.push_back(ML.type(P));
-  for (const wasm::LocalRun &Run : Body.Locals)
-    LocalTypes.insert(LocalTypes.end(), Run.Count, ML.type(Run.Type));
-  for (size_t I = 0; I < LocalTypes.size(); ++I) {
-    llvm::AllocaInst *A = B.CreateAlloca(LocalTypes[I]);
-    Locals.push_back(A);
-    B.CreateStore(I < T.Params.size()
-                      ? static_cast<llvm::Value *>(Fn->getArg(unsigned(I) + 1))
-                      : llvm::Constant::getNullValue(LocalTypes[I]),
-                  A);
+  if (ModuleLowering::usesSlots(T)) {
+    ParamSlots = Fn->getArg(1);
+    ParamSlots->setName("slots");
   }
   emitStackCheck();
   if (ML.options().Fuel)

@@ -26,6 +26,7 @@
 #include "compiler/wasm/validator.h"
 #include "kiln/error.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/IR/IRBuilder.h"
 
 #include <span>
@@ -138,9 +139,24 @@ private:
   SimdLowering Simd;
   wasm::FuncValidator Validator;
 
+  /// A new alloca of the entry block.
+  llvm::AllocaInst *entryAlloca(llvm::Type *Ty);
+  /// The alloca of local `Index` (parameters first), created on first use.
+  llvm::AllocaInst *local(uint32_t Index);
+  /// A slot array of at least `N` slots for a call's values, shared by
+  /// every call of the function that passes them in slots.
+  llvm::Value *callSlots(size_t N);
+
   llvm::Value *Vmctx = nullptr;
-  std::vector<llvm::AllocaInst *> Locals;
-  std::vector<llvm::Type *> LocalTypes;
+  llvm::Value *ParamSlots = nullptr; // the ValSlot* parameter, or null
+  /// The entry block, which holds only allocas and the locals' initial
+  /// stores: they are added there, before its branch, as locals are first
+  /// used. A type may have 1,000 parameters and a function 50,000 locals;
+  /// a function pays only for those it names.
+  llvm::BasicBlock *EntryBlock = nullptr;
+  llvm::DenseMap<uint32_t, llvm::AllocaInst *> Locals;
+  llvm::AllocaInst *CallSlots = nullptr;
+  size_t CallSlotCount = 0;
   std::vector<llvm::Value *> Stack;
   std::vector<Frame> Frames;
   bool Live = true;

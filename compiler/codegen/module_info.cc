@@ -127,7 +127,14 @@ Error describeModule(const wasm::Module &M, LaidOutImage &Img,
     R.Bytes.assign(Bytes.begin(), Bytes.end());
     Art.Datas.push_back(std::move(R));
   }
+  std::vector<uint32_t> Canon = trampolineTypes(M);
+  Art.Trampolines.reserve(M.Types.size());
   for (uint32_t T = 0; T < M.Types.size(); ++T) {
+    if (Canon[T] != T) { // the same code as the first type of its signature
+      format::TrampolineRec Same = Art.Trampolines[Canon[T]];
+      Art.Trampolines.push_back(Same);
+      continue;
+    }
     Expected<SymbolPlacement> Entry = symbol(Img, entrySymbol(T));
     if (!Entry)
       return Entry.takeError();

@@ -87,6 +87,9 @@ llvm::Type *ModuleLowering::returnType(const wasm::FuncType &T) const {
 }
 
 llvm::FunctionType *ModuleLowering::functionType(const wasm::FuncType &T) const {
+  if (usesSlots(T))
+    return llvm::FunctionType::get(llvm::Type::getVoidTy(Ctx),
+                                   {ptrTy(), ptrTy()}, false);
   std::vector<llvm::Type *> Params{ptrTy()};
   for (wasm::ValType P : T.Params)
     Params.push_back(type(P));

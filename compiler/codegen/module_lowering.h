@@ -56,8 +56,20 @@ public:
   /// Return type of a Wasm function type: void, the single type, or a
   /// struct of the results (multi-value).
   llvm::Type *returnType(const wasm::FuncType &T) const;
-  /// Native signature: (VMContext*, params...) -> returnType.
+  /// Native signature: (VMContext*, params...) -> returnType, or
+  /// void (VMContext*, ValSlot*) when the type passes its values in slots.
   llvm::FunctionType *functionType(const wasm::FuncType &T) const;
+  /// Whether functions of type T take and return their values in slots
+  /// (kiln/abi.h: abi::passesInSlots).
+  static bool usesSlots(const wasm::FuncType &T) {
+    return abi::passesInSlots(T.Params.size(), T.Results.size());
+  }
+  /// The address of slot `Index` of a ValSlot array.
+  static llvm::Value *slotAddr(llvm::IRBuilder<> &B, llvm::Value *Slots,
+                               unsigned Index) {
+    return B.CreateConstInBoundsGEP1_32(B.getInt8Ty(), Slots,
+                                        Index * abi::ValSlotBytes);
+  }
   llvm::FunctionType *builtinType(BuiltinId Id) const;
 
   /// The LLVM function of defined function `FuncIndex`.

@@ -2,6 +2,9 @@
 
 #include "compiler/codegen/trampolines.h"
 
+#include <string_view>
+#include <unordered_map>
+
 namespace kiln::codegen {
 
 std::string entrySymbol(uint32_t TypeIndex) {
@@ -22,8 +25,7 @@ static llvm::Function *declare(ModuleLowering &ML, llvm::FunctionType *Ty,
 
 static llvm::Value *slot(llvm::IRBuilder<> &B, llvm::Value *Slots,
                          unsigned Index) {
-  return B.CreateConstInBoundsGEP1_32(B.getInt8Ty(), Slots,
-                                      Index * abi::ValSlotBytes);
+  return ModuleLowering::slotAddr(B, Slots, Index);
 }
 
 static void emitEntry(ModuleLowering &ML, uint32_t TypeIndex) {
@@ -35,6 +37,11 @@ static void emitEntry(ModuleLowering &ML, uint32_t TypeIndex) {
   llvm::Function *F = declare(ML, Ty, entrySymbol(TypeIndex));
   llvm::IRBuilder<> B(llvm::BasicBlock::Create(C, "entry", F));
   llvm::Value *Code = F->getArg(0), *Ctx = F->getArg(1), *Slots = F->getArg(2);
+  if (ModuleLowering::usesSlots(T)) { // the function reads the slots itself
+    B.CreateCall(ML.functionType(T), Code, {Ctx, Slots});
+    B.CreateRetVoid();
+    return;
+  }
   std::vector<llvm::Value *> Args{Ctx};
   for (unsigned I = 0; I < T.Params.size(); ++I)
     Args.push_back(B.CreateAlignedLoad(ML.type(T.Params[I]), slot(B, Slots, I),
@@ -54,6 +61,13 @@ static void emitExit(ModuleLowering &ML, uint32_t TypeIndex) {
   llvm::Function *F = declare(ML, ML.functionType(T), exitSymbol(TypeIndex));
   llvm::IRBuilder<> B(llvm::BasicBlock::Create(C, "entry", F));
   llvm::Value *HostCtx = F->getArg(0);
+  if (ModuleLowering::usesSlots(T)) { // the caller filled the slots
+    B.CreateCall(ML.builtinType(BuiltinId::HostCall),
+                 ML.builtin(B, HostCtx, BuiltinId::HostCall),
+                 {HostCtx, F->getArg(1)});
+    B.CreateRetVoid();
+    return;
+  }
   size_t N = std::max<size_t>({T.Params.size(), T.Results.size(), 1});
   llvm::AllocaInst *Slots = B.CreateAlloca(
       llvm::ArrayType::get(B.getInt8Ty(), N * abi::ValSlotBytes));
@@ -75,8 +89,31 @@ static void emitExit(ModuleLowering &ML, uint32_t TypeIndex) {
   B.CreateRet(Ret);
 }
 
+std::vector<uint32_t> trampolineTypes(const wasm::Module &M) {
+  // Keyed by the signature's bytes: params, a separator no value type
+  // byte can be, results. Looked up only, never iterated, so the output
+  // does not depend on the hash order.
+  std::unordered_map<std::string, uint32_t> First;
+  std::vector<uint32_t> Canon(M.Types.size());
+  std::string Key;
+  for (uint32_t I = 0; I < M.Types.size(); ++I) {
+    const wasm::FuncType &T = M.Types[I];
+    Key.clear();
+    for (wasm::ValType P : T.Params)
+      Key.push_back(char(P));
+    Key.push_back('\0');
+    for (wasm::ValType R : T.Results)
+      Key.push_back(char(R));
+    Canon[I] = First.try_emplace(Key, I).first->second;
+  }
+  return Canon;
+}
+
 void emitTrampolines(ModuleLowering &ML) {
-  for (uint32_t I = 0; I < ML.wasm().Types.size(); ++I) {
+  std::vector<uint32_t> Canon = trampolineTypes(ML.wasm());
+  for (uint32_t I = 0; I < Canon.size(); ++I) {
+    if (Canon[I] != I)
+      continue;
     emitEntry(ML, I);
     emitExit(ML, I);
   }

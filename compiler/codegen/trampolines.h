@@ -16,7 +16,14 @@ namespace kiln::codegen {
 std::string entrySymbol(uint32_t TypeIndex);
 std::string exitSymbol(uint32_t TypeIndex);
 
-/// Emits entry and exit trampolines for every type of the module.
+/// Per type index, the first type with the same signature. Trampolines
+/// depend only on the signature, so types that repeat one (a module may
+/// declare a million `() -> ()` types) share the first one's: the artifact's
+/// trampoline records of all of them point at the same code.
+std::vector<uint32_t> trampolineTypes(const wasm::Module &M);
+
+/// Emits entry and exit trampolines for every distinct signature of the
+/// module, named after the first type that has it.
 void emitTrampolines(ModuleLowering &ML);
 
 } // namespace kiln::codegen

@@ -14,14 +14,16 @@ llvm::Value *FunctionLowering::globalCell(uint32_t Index) {
 
 void FunctionLowering::lowerVariable(const wasm::Instr &I) {
   switch (I.Opcode) {
-  case Op::LocalGet:
-    push(B.CreateLoad(LocalTypes[I.Index], Locals[I.Index]));
+  case Op::LocalGet: {
+    llvm::AllocaInst *A = local(I.Index);
+    push(B.CreateLoad(A->getAllocatedType(), A));
     return;
+  }
   case Op::LocalSet:
-    B.CreateStore(pop(), Locals[I.Index]);
+    B.CreateStore(pop(), local(I.Index));
     return;
   case Op::LocalTee:
-    B.CreateStore(Stack.back(), Locals[I.Index]);
+    B.CreateStore(Stack.back(), local(I.Index));
     return;
   case Op::GlobalGet: {
     const wasm::GlobalType &G = M.Globals[I.Index].Type;

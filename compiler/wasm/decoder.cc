@@ -9,6 +9,7 @@
 
 #include "compiler/wasm/decoder.h"
 
+#include "compiler/wasm/limits.h"
 #include "compiler/wasm/op_reader.h"
 #include "compiler/wasm/reader.h"
 
@@ -213,7 +214,10 @@ Error Decoder::decodeCustom(Reader &R) {
 
 Error Decoder::decodeTypes(Reader &R) {
   uint32_t N = {};
+  uint64_t CountAt = R.offset();
   KILN_CHECK(R.readCount(N, 3)); // form, param count, result count
+  if (N > MaxTypes)
+    return limitError("types", N, MaxTypes, CountAt);
   M.Types.reserve(N);
   for (uint32_t I = 0; I < N; ++I) {
     uint64_t At = R.offset();
@@ -227,8 +231,15 @@ Error Decoder::decodeTypes(Reader &R) {
           .atOffset(At);
     FuncType T;
     for (std::vector<ValType> *List : {&T.Params, &T.Results}) {
+      bool Params = List == &T.Params;
+      uint64_t ListAt = R.offset();
       uint32_t Count = {};
       KILN_CHECK(R.readCount(Count));
+      uint32_t Limit = Params ? MaxFunctionParams : MaxFunctionResults;
+      if (Count > Limit)
+        return limitError(formatString("%s in type %u",
+                                       Params ? "parameters" : "results", I),
+                          Count, Limit, ListAt);
       List->resize(Count);
       for (ValType &V : *List)
         KILN_CHECK(readValType(R, V));
@@ -326,7 +337,10 @@ Error Decoder::readConstExpr(Reader &R, ConstExpr &Out) {
 
 Error Decoder::decodeImports(Reader &R) {
   uint32_t N = {};
+  uint64_t CountAt = R.offset();
   KILN_CHECK(R.readCount(N, 4)); // two names, kind, descriptor
+  if (N > MaxImports)
+    return limitError("imports", N, MaxImports, CountAt);
   M.Imports.reserve(N);
   for (uint32_t I = 0; I < N; ++I) {
     Import Imp;
@@ -376,7 +390,13 @@ Error Decoder::decodeImports(Reader &R) {
 
 Error Decoder::decodeFunctions(Reader &R) {
   uint32_t N = {};
+  uint64_t CountAt = R.offset();
   KILN_CHECK(R.readCount(N));
+  if (uint64_t(M.NumImportedFuncs) + N > MaxFunctions)
+    return limitError(formatString("functions (%u imported, %u defined)",
+                                   M.NumImportedFuncs, N),
+                      uint64_t(M.NumImportedFuncs) + N, MaxFunctions,
+                      CountAt);
   NumDeclaredFuncs = N;
   M.Funcs.reserve(M.Funcs.size() + N);
   for (uint32_t I = 0; I < N; ++I) {
@@ -411,7 +431,13 @@ Error Decoder::decodeMemories(Reader &R) {
 
 Error Decoder::decodeGlobals(Reader &R) {
   uint32_t N = {};
+  uint64_t CountAt = R.offset();
   KILN_CHECK(R.readCount(N, 3));
+  if (uint64_t(M.NumImportedGlobals) + N > MaxGlobals)
+    return limitError(formatString("globals (%u imported, %u defined)",
+                                   M.NumImportedGlobals, N),
+                      uint64_t(M.NumImportedGlobals) + N, MaxGlobals, CountAt);
+  M.Globals.reserve(M.Globals.size() + N);
   for (uint32_t I = 0; I < N; ++I) {
     Global G;
     KILN_CHECK(readGlobalType(R, G.Type));
@@ -423,7 +449,10 @@ Error Decoder::decodeGlobals(Reader &R) {
 
 Error Decoder::decodeExports(Reader &R) {
   uint32_t N = {};
+  uint64_t CountAt = R.offset();
   KILN_CHECK(R.readCount(N, 3));
+  if (N > MaxExports)
+    return limitError("exports", N, MaxExports, CountAt);
   M.Exports.reserve(N);
   for (uint32_t I = 0; I < N; ++I) {
     Export E;
@@ -452,7 +481,10 @@ Error Decoder::decodeStart(Reader &R) {
 
 Error Decoder::decodeElements(Reader &R) {
   uint32_t N = {};
+  uint64_t CountAt = R.offset();
   KILN_CHECK(R.readCount(N, 2));
+  if (N > MaxElemSegments)
+    return limitError("element segments", N, MaxElemSegments, CountAt);
   M.Elems.reserve(N);
   for (uint32_t I = 0; I < N; ++I) {
     ElemSegment S;
@@ -491,7 +523,11 @@ Error Decoder::decodeElements(Reader &R) {
       }
     }
     uint32_t Count = {};
+    uint64_t CountAt = R.offset();
     KILN_CHECK(R.readCount(Count));
+    if (Count > MaxElemSegmentItems)
+      return limitError(formatString("elements in element segment %u", I),
+                        Count, MaxElemSegmentItems, CountAt);
     S.Items.resize(Count);
     for (ConstExpr &Item : S.Items) {
       if (Exprs) {
@@ -522,6 +558,12 @@ Error Decoder::readFuncBody(Reader &R, FuncBody &Out) {
   KILN_CHECK(R.readVarU32(Size));
   if (Size > R.remaining())
     return R.unexpectedEnd();
+  if (Size > MaxFunctionBodySize)
+    return Error::make(ErrorKind::Limit,
+                       formatString("function body too large: %u bytes, the "
+                                    "limit is %u",
+                                    Size, MaxFunctionBodySize))
+        .atOffset(Out.Offset);
   Reader B = R.window(R.offset(), Size);
   uint32_t Runs = {};
   KILN_CHECK(B.readCount(Runs, 2));
@@ -545,12 +587,7 @@ Error Decoder::readFuncBody(Reader &R, FuncBody &Out) {
   // run, makes the module malformed, which outranks a limit. Only the small
   // LocalRun vector (bounded by the body size) has been allocated so far.
   if (LimitAt != NoOffset)
-    return Error::make(ErrorKind::Limit,
-                       formatString("too many locals: %llu declared, the "
-                                    "limit is %u",
-                                    (unsigned long long)Total,
-                                    MaxFunctionLocals))
-        .atOffset(LimitAt);
+    return limitError("locals", Total, MaxFunctionLocals, LimitAt);
   Out.NumLocals = uint32_t(Total);
   Out.CodeStart = B.offset();
   Out.End = B.end();
@@ -577,7 +614,10 @@ Error Decoder::decodeCode(Reader &R) {
 
 Error Decoder::decodeData(Reader &R) {
   uint32_t N = {};
+  uint64_t CountAt = R.offset();
   KILN_CHECK(R.readCount(N, 2));
+  if (N > MaxDataSegments)
+    return limitError("data segments", N, MaxDataSegments, CountAt);
   M.Datas.reserve(N);
   for (uint32_t I = 0; I < N; ++I) {
     DataSegment D;

@@ -10,6 +10,7 @@
 #define KILN_WASM_DECODER_H
 
 #include "compiler/wasm/features.h"
+#include "compiler/wasm/limits.h"
 #include "compiler/wasm/module.h"
 #include "kiln/error.h"
 
@@ -18,10 +19,8 @@
 
 namespace kiln::wasm {
 
-/// Implementation limits, in line with V8 and Wasmtime, so that no declared
-/// count can make the compiler allocate without bound.
-inline constexpr uint32_t MaxFunctionLocals = 50000;
-
+/// Counts beyond the implementation limits of limits.h are refused with an
+/// error of kind Limit, before anything is allocated for them.
 Expected<Module> decodeModule(std::span<const uint8_t> Bytes,
                               const Features &F = Features());
 

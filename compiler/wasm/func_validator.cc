@@ -49,11 +49,25 @@ FuncValidator::FuncValidator(const ModuleContext &Ctx, uint32_t FuncIndex)
     : Ctx(Ctx), M(Ctx.M), FuncIndex(FuncIndex) {
   const FuncType &T = M.funcType(FuncIndex);
   const FuncBody &B = M.body(FuncIndex);
-  Locals.reserve(T.Params.size() + B.NumLocals);
-  Locals.assign(T.Params.begin(), T.Params.end());
+  Params = T.Params;
+  Runs = B.Locals;
+  NumLocals = T.Params.size();
+  RunEnds.reserve(B.Locals.size());
   for (const LocalRun &Run : B.Locals)
-    Locals.insert(Locals.end(), Run.Count, Run.Type);
+    RunEnds.push_back(NumLocals += Run.Count);
   pushFrame(Op::Nop, {}, T.Results);
+}
+
+std::optional<ValType> FuncValidator::localType(uint32_t Index) const {
+  if (Index < Params.size())
+    return Params[Index];
+  if (Index >= NumLocals)
+    return std::nullopt;
+  // The first run that ends after Index holds it.
+  size_t Run = std::upper_bound(RunEnds.begin(), RunEnds.end(),
+                                uint64_t(Index)) -
+               RunEnds.begin();
+  return Runs[Run].Type;
 }
 
 Error FuncValidator::fail(const Instr &I, std::string Msg) const {
@@ -406,9 +420,10 @@ Error FuncValidator::stepVariable(const Instr &I) {
   case Op::LocalGet:
   case Op::LocalSet:
   case Op::LocalTee: {
-    if (I.Index >= Locals.size())
+    std::optional<ValType> Local = localType(I.Index);
+    if (!Local)
       return fail(I, formatString("unknown local %u", I.Index));
-    ValType T = Locals[I.Index];
+    ValType T = *Local;
     if (I.Opcode == Op::LocalGet) {
       push(T);
       return Error::success();

@@ -19,6 +19,7 @@
 #include "compiler/wasm/validator.h"
 #include "kiln/error.h"
 
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -50,8 +51,14 @@ public:
   /// True once the function's outermost `end` has been consumed.
   bool done() const { return Done; }
 
+  /// The type of local `Index` (parameters first), or nullopt if there is
+  /// no such local. By binary search over the declared runs: a function
+  /// may declare 50,000 locals in a few bytes, and a type 1,000 parameters,
+  /// so nothing here is per local (see compiler/wasm/limits.h).
+  std::optional<ValType> localType(uint32_t Index) const;
+  uint64_t numLocals() const { return NumLocals; }
+
   // Read-only views for a code generator running alongside.
-  const std::vector<ValType> &locals() const { return Locals; }
   const std::vector<ControlFrame> &frames() const { return Frames; }
   const std::vector<ValType> &operands() const { return Operands; }
 
@@ -89,7 +96,10 @@ private:
   const ModuleContext &Ctx;
   const Module &M;
   uint32_t FuncIndex;
-  std::vector<ValType> Locals; // parameters, then declared locals
+  std::span<const ValType> Params;
+  std::span<const LocalRun> Runs; // the declared locals, as in the binary
+  std::vector<uint64_t> RunEnds;  // per run: index one past its last local
+  uint64_t NumLocals = 0;         // parameters and declared locals
   std::vector<ValType> Operands;
   std::vector<ControlFrame> Frames;
   bool Done = false;

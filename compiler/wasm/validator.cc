@@ -8,6 +8,7 @@
 #include "compiler/wasm/validator.h"
 
 #include "compiler/wasm/func_validator.h"
+#include "compiler/wasm/limits.h"
 #include "compiler/wasm/op_reader.h"
 
 #include <string_view>
@@ -142,8 +143,16 @@ static Error validateImportsAndTypes(const Module &M) {
       return invalid(M.Bodies.empty() ? 0 : M.body(uint32_t(I)).Offset,
                      formatString("unknown type %u", M.Funcs[I]))
           .inFunction(uint32_t(I));
-  for (size_t I = M.NumImportedTables; I < M.Tables.size(); ++I)
+  for (size_t I = M.NumImportedTables; I < M.Tables.size(); ++I) {
     KILN_CHECK(validateLimits(0, M.Tables[I].Lim, UINT32_MAX, "table"));
+    // After the spec's rules, so that an invalid table is reported as
+    // invalid (the spec suite's "size minimum must not be greater than
+    // maximum" for a minimum of 2^32-1).
+    if (M.Tables[I].Lim.Min > MaxTableSize)
+      return limitError(formatString("initial elements in table %zu", I),
+                        M.Tables[I].Lim.Min, MaxTableSize, NoOffset)
+          .inSection("table");
+  }
   for (size_t I = M.NumImportedMemories; I < M.Memories.size(); ++I)
     KILN_CHECK(validateLimits(0, M.Memories[I].Lim, MaxMemoryPages, "memory")
                    .inSection("memory"));

@@ -142,6 +142,33 @@ void kiln_linker_define_func(kiln_linker *L, const char *Module,
                   });
 }
 
+void kiln_limits_default(kiln_limits *Out) {
+  if (!Out)
+    return;
+  ResourceLimits D = ResourceLimits::defaults();
+  Out->max_memory_bytes = D.MaxMemoryBytes;
+  Out->max_total_memory_bytes = D.MaxTotalMemoryBytes;
+  Out->max_table_elements = D.MaxTableElements;
+  Out->max_total_table_elements = D.MaxTotalTableElements;
+  Out->max_instances = D.MaxInstances;
+  Out->max_tables = D.MaxTables;
+  Out->max_memories = D.MaxMemories;
+}
+
+void kiln_linker_set_limits(kiln_linker *L, const kiln_limits *In) {
+  if (!L || !In)
+    return;
+  ResourceLimits R;
+  R.MaxMemoryBytes = In->max_memory_bytes;
+  R.MaxTotalMemoryBytes = In->max_total_memory_bytes;
+  R.MaxTableElements = In->max_table_elements;
+  R.MaxTotalTableElements = In->max_total_table_elements;
+  R.MaxInstances = In->max_instances;
+  R.MaxTables = In->max_tables;
+  R.MaxMemories = In->max_memories;
+  L->L.setLimits(R);
+}
+
 kiln_instance *kiln_linker_instantiate(kiln_linker *L, kiln_module *M,
                                        char *Err, size_t ErrLen) {
   if (!L || !M) {

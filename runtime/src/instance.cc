@@ -6,6 +6,8 @@ namespace kiln {
 namespace rt {
 
 InstanceState::~InstanceState() {
+  if (Account)
+    Account->releaseInstance();
   struct ReleaseCtx {
     VMContext &C;
     ~ReleaseCtx() { releaseContext(C); } // last, after the cleanup below

@@ -30,6 +30,7 @@
 #include "src/global.h"
 #include "src/memory.h"
 #include "src/module.h"
+#include "src/resource_account.h"
 #include "src/table.h"
 #include "src/interrupt.h"
 #include "src/vmcontext.h"
@@ -52,6 +53,9 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
 
   std::shared_ptr<const Module> ModuleRef; // keeps the code mapped
   const Module::Impl *Mod = nullptr;
+  /// The store's account this instance is charged to (null: not counted);
+  /// its memories and tables hold it too.
+  std::shared_ptr<ResourceAccount> Account;
 
   /// From the never-freed pool (interrupt.h), so that the runtime can set
   /// its Interrupt word from any thread at any time.

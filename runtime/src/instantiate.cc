@@ -141,14 +141,15 @@ static Error build(InstanceState &S, std::vector<Extern> &Imports) {
 
   for (const format::MemoryRec &R : A.Memories) {
     Expected<std::shared_ptr<Memory>> Mem =
-        Memory::create(uint32_t(R.Lim.Min), maxOf(R.Lim), A.Mode);
+        Memory::create(uint32_t(R.Lim.Min), maxOf(R.Lim), A.Mode, S.Account);
     if (!Mem)
       return Mem.takeError();
     S.Memories.push_back(std::move(*Mem));
   }
   for (const format::TableRec &R : A.Tables) {
     Expected<std::shared_ptr<Table>> T =
-        Table::create(ValType(R.ElemType), uint32_t(R.Lim.Min), maxOf(R.Lim));
+        Table::create(ValType(R.ElemType), uint32_t(R.Lim.Min), maxOf(R.Lim),
+                      nullptr, S.Account);
     if (!T)
       return T.takeError();
     S.Tables.push_back(std::move(*T));
@@ -235,9 +236,15 @@ static Error applySegments(InstanceState &S, bool &Exposed) {
 
 Expected<std::unique_ptr<Instance>>
 instantiate(const Module &Mod, std::vector<Extern> Imports,
-            std::shared_ptr<void> &Retain) {
+            std::shared_ptr<void> &Retain,
+            const std::shared_ptr<ResourceAccount> &Account) {
   const Module::Impl &M = Mod.impl();
+  // Before anything is allocated: a module declaring more than the store
+  // may hold costs nothing but this check.
+  if (Account)
+    KILN_CHECK(Account->admitInstance(M.Art));
   auto S = std::make_shared<InstanceState>();
+  S->Account = Account; // from here on the state gives the instance back
   S->ModuleRef = M.Self.lock();
   S->Mod = &M;
   if (Error E = build(*S, Imports))

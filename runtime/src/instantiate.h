@@ -11,13 +11,17 @@
 #define KILN_RUNTIME_INSTANTIATE_H
 
 #include "kiln/runtime.h"
+#include "src/resource_account.h"
 
 #include <memory>
 #include <vector>
 
 namespace kiln::rt {
 
-/// `Imports` has one checked Extern per import of M, in order.
+/// `Imports` has one checked Extern per import of M, in order. With an
+/// `Account` (the Linker's), the instance, its memories and its tables are
+/// charged to it, and refused before anything is allocated when what the
+/// module declares exceeds its limits.
 ///
 /// If instantiation fails after this instance's functions may have been
 /// stored in imported tables or globals (a later segment or the start
@@ -27,7 +31,8 @@ namespace kiln::rt {
 /// a reference cycle (the instance's context points at the table).
 Expected<std::unique_ptr<Instance>>
 instantiate(const Module &M, std::vector<Extern> Imports,
-            std::shared_ptr<void> &Retain);
+            std::shared_ptr<void> &Retain,
+            const std::shared_ptr<ResourceAccount> &Account);
 
 } // namespace kiln::rt
 

@@ -32,10 +32,16 @@ struct Linker::Impl {
   /// nulled.
   std::mutex RetainLock;
   std::vector<std::shared_ptr<void>> Retained;
+  /// What this Linker's instances hold, against its ResourceLimits.
+  std::shared_ptr<rt::ResourceAccount> Account =
+      std::make_shared<rt::ResourceAccount>(ResourceLimits::defaults());
 };
 
 Linker::Linker() : P(std::make_unique<Impl>()) {}
 Linker::~Linker() = default;
+
+void Linker::setLimits(const ResourceLimits &L) { P->Account->setLimits(L); }
+ResourceLimits Linker::limits() const { return P->Account->limits(); }
 
 void Linker::define(std::string_view Module, std::string_view Field,
                     Extern E) {
@@ -156,7 +162,7 @@ Linker::instantiate(const Module &Mod) const {
   }
   std::shared_ptr<void> Retain;
   Expected<std::unique_ptr<Instance>> I =
-      rt::instantiate(Mod, std::move(Imports), Retain);
+      rt::instantiate(Mod, std::move(Imports), Retain, P->Account);
   if (Retain) {
     std::lock_guard<std::mutex> Guard(P->RetainLock);
     P->Retained.push_back(std::move(Retain));

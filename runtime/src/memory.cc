@@ -2,6 +2,8 @@
 
 #include "src/memory.h"
 
+#include "src/resource_account.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -23,7 +25,7 @@ static uint8_t *mapAnon(size_t Bytes, int Prot) {
 
 Expected<std::shared_ptr<Memory>>
 Memory::create(uint32_t MinPages, std::optional<uint32_t> MaxPagesOpt,
-               MemoryMode Mode) {
+               MemoryMode Mode, std::shared_ptr<rt::ResourceAccount> Account) {
   if (MinPages > abi::MaxMemoryPages)
     return Error::make(ErrorKind::Limit,
                        formatString("memory size %u pages exceeds Kiln's "
@@ -41,12 +43,21 @@ Memory::create(uint32_t MinPages, std::optional<uint32_t> MaxPagesOpt,
   if (Mode == MemoryMode::Guard && sizeof(void *) < 8)
     return Error::make(ErrorKind::Unsupported,
                        "guard-mode memory needs a 64-bit host");
+  uint64_t MinBytes = uint64_t(MinPages) * PageBytes;
+  if (Account && !Account->chargeNewMemory(MinBytes))
+    return Error::make(ErrorKind::Limit,
+                       formatString("memory of %u pages ", MinPages) +
+                           Account->memoryRefusal(MinBytes));
   std::shared_ptr<Memory> M(new Memory(Mode, MaxPagesOpt));
+  M->Account = std::move(Account); // the destructor gives the charge back
+  M->Charged = M->Account ? MinBytes : 0;
   KILN_CHECK(M->reserve(MinPages));
   return M;
 }
 
 Memory::~Memory() {
+  if (Account)
+    Account->releaseMemory(Charged, /*Memory=*/true);
   if (!Base)
     return;
   if (Mode == MemoryMode::Guard)
@@ -185,8 +196,16 @@ uint32_t Memory::grow(uint32_t DeltaPages) {
     return ~uint32_t(0);
   if (DeltaPages == 0)
     return Old;
-  if (!commit(New * PageBytes))
+  uint64_t DeltaBytes = uint64_t(DeltaPages) * PageBytes;
+  if (Account && !Account->chargeMemoryGrow(Size, DeltaBytes))
     return ~uint32_t(0);
+  if (!commit(New * PageBytes)) {
+    if (Account)
+      Account->releaseMemory(DeltaBytes, /*Memory=*/false);
+    return ~uint32_t(0);
+  }
+  if (Account)
+    Charged += DeltaBytes;
   publish();
   return Old;
 }

@@ -26,6 +26,9 @@
 #include <vector>
 
 namespace kiln {
+namespace rt {
+class ResourceAccount;
+}
 
 class Memory {
 public:
@@ -34,8 +37,11 @@ public:
   /// itself stops at abi::MaxMemoryPages, one page less.
   static constexpr uint32_t SpecMaxPages = 65536;
 
+  /// With an `Account`, the memory's bytes are charged to it (refused with
+  /// an error of kind Limit when over its limits) and so is every grow.
   static Expected<std::shared_ptr<Memory>>
-  create(uint32_t MinPages, std::optional<uint32_t> MaxPages, MemoryMode Mode);
+  create(uint32_t MinPages, std::optional<uint32_t> MaxPages, MemoryMode Mode,
+         std::shared_ptr<rt::ResourceAccount> Account = nullptr);
   ~Memory();
   Memory(const Memory &) = delete;
   Memory &operator=(const Memory &) = delete;
@@ -52,7 +58,7 @@ public:
   }
 
   /// memory.grow: the old size in pages, or ~0u when the new size would
-  /// exceed limitPages() or cannot be allocated.
+  /// exceed limitPages() or the account's limits, or cannot be allocated.
   /// Updates MemoryBase/MemorySize of every attached context.
   uint32_t grow(uint32_t DeltaPages);
 
@@ -79,6 +85,8 @@ private:
   size_t Mapped = 0;      // bytes of address space mapped at Base
   bool Movable = false;   // Base may change on grow (no reservation)
   bool Locked = false;    // lockInRam(): accessible bytes stay locked
+  std::shared_ptr<rt::ResourceAccount> Account; // null: not counted
+  uint64_t Charged = 0;   // bytes charged to Account (== Size)
   std::mutex Lock;        // Size/Base changes and the context list
   std::vector<rt::VMContext *> Contexts;
 };

@@ -8,6 +8,8 @@
 
 #include "src/table.h"
 
+#include "src/resource_account.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -18,9 +20,9 @@ static bool inBounds(uint32_t Index, uint32_t Len, uint32_t Size) {
   return uint64_t(Index) + Len <= Size;
 }
 
-Expected<std::shared_ptr<Table>> Table::create(ValType Elem, uint32_t Min,
-                                               std::optional<uint32_t> Max,
-                                               void *Init) {
+Expected<std::shared_ptr<Table>>
+Table::create(ValType Elem, uint32_t Min, std::optional<uint32_t> Max,
+              void *Init, std::shared_ptr<rt::ResourceAccount> Account) {
   if (Elem != ValType::FuncRef && Elem != ValType::ExternRef)
     return Error::make(ErrorKind::Usage,
                        "a table's element type must be funcref or externref");
@@ -33,21 +35,42 @@ Expected<std::shared_ptr<Table>> Table::create(ValType Elem, uint32_t Min,
                        formatString("table of %u elements exceeds the limit "
                                     "of %u",
                                     Min, MaxElements));
+  if (Account && !Account->chargeNewTable(Min))
+    return Error::make(ErrorKind::Limit,
+                       formatString("table of %u elements ", Min) +
+                           Account->tableRefusal(Min));
   std::shared_ptr<Table> T(new Table(Elem, Max));
-  if (Min && T->grow(Min, Init) == ~uint32_t(0))
+  // Charged above: the initial grow is not charged again, and the
+  // destructor gives the charge back whether or not it succeeds.
+  bool Grown = !Min || T->grow(Min, Init) != ~uint32_t(0);
+  T->Account = std::move(Account);
+  T->Charged = T->Account ? Min : 0;
+  if (!Grown)
     return Error::make(ErrorKind::Limit,
                        formatString("cannot allocate a table of %u elements",
                                     Min));
   return T;
 }
 
-Table::~Table() { std::free(Desc.Elems); }
+Table::~Table() {
+  if (Account)
+    Account->releaseTable(Charged, /*Table=*/true);
+  std::free(Desc.Elems);
+}
 
 uint32_t Table::grow(uint32_t Delta, void *Init) {
   uint32_t Old = Desc.Size;
   uint64_t New = uint64_t(Old) + Delta;
   if (New > Max.value_or(~uint32_t(0)) || New > MaxElements)
     return ~uint32_t(0);
+  if (Delta && Account && !Account->chargeTableGrow(Old, Delta))
+    return ~uint32_t(0);
+  // Gives the grow's charge back when it fails below.
+  auto Fail = [&] {
+    if (Delta && Account)
+      Account->releaseTable(Delta, /*Table=*/false);
+    return ~uint32_t(0);
+  };
   if (New > Capacity) {
     // Grow geometrically (within the limits) so repeated table.grow by one
     // stays linear.
@@ -55,16 +78,18 @@ uint32_t Table::grow(uint32_t Delta, void *Init) {
     Cap = std::min<uint64_t>(Cap, std::min<uint64_t>(Max.value_or(MaxElements),
                                                       MaxElements));
     if (Cap * sizeof(void *) > SIZE_MAX)
-      return ~uint32_t(0);
+      return Fail();
     void *P = std::realloc(Desc.Elems, size_t(Cap) * sizeof(void *));
     if (!P)
-      return ~uint32_t(0);
+      return Fail();
     Desc.Elems = static_cast<void **>(P);
     Capacity = uint32_t(Cap);
   }
   for (uint64_t I = Old; I < New; ++I)
     Desc.Elems[I] = Init;
   Desc.Size = uint32_t(New);
+  if (Account)
+    Charged += Delta;
   return Old;
 }
 

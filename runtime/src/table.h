@@ -19,6 +19,9 @@
 #include <vector>
 
 namespace kiln {
+namespace rt {
+class ResourceAccount;
+}
 
 class Table {
 public:
@@ -26,9 +29,12 @@ public:
   /// larger initial size fails instantiation).
   static constexpr uint32_t MaxElements = 10'000'000;
 
+  /// With an `Account`, the table's elements are charged to it (refused
+  /// with an error of kind Limit when over its limits) and so is every grow.
   static Expected<std::shared_ptr<Table>>
   create(ValType Elem, uint32_t Min, std::optional<uint32_t> Max,
-         void *Init = nullptr);
+         void *Init = nullptr,
+         std::shared_ptr<rt::ResourceAccount> Account = nullptr);
   ~Table();
   Table(const Table &) = delete;
   Table &operator=(const Table &) = delete;
@@ -40,7 +46,8 @@ public:
   void **elems() const { return Desc.Elems; }
 
   /// table.grow: the old size, or ~0u if the new size would exceed the max
-  /// (or the implementation limit) or cannot be allocated.
+  /// (or the implementation limit, or the account's limits) or cannot be
+  /// allocated.
   uint32_t grow(uint32_t Delta, void *Init);
   /// table.fill; false (nothing written) if [Dst, Dst+Len) is out of bounds.
   bool fill(uint32_t Dst, void *Val, uint32_t Len);
@@ -64,6 +71,8 @@ private:
   std::optional<uint32_t> Max;
   rt::TableDesc Desc{nullptr, 0};
   uint32_t Capacity = 0;
+  std::shared_ptr<rt::ResourceAccount> Account; // null: not counted
+  uint64_t Charged = 0; // elements charged to Account (== size())
 };
 
 } // namespace kiln

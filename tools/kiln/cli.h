@@ -26,7 +26,30 @@ struct Subcommand {
   const char *MissingReason;
 };
 
-Expected<std::vector<uint8_t>> readFile(const std::string &Path);
+/// The most `readFile` reads unless told otherwise: far above any real
+/// module or artifact (the largest the spec suite or the benchmarks build are
+/// a few MiB), far below what would exhaust a build machine or a device.
+inline constexpr uint64_t DefaultMaxInputBytes = uint64_t(256) << 20;
+
+/// Reads a whole input file, refusing one larger than `MaxBytes` (the error
+/// names the file, its size and the limit) and anything that is not a file
+/// to be read once: a directory, or a character or block device such as
+/// /dev/zero that would be read forever. Pipes are read up to the bound.
+Expected<std::vector<uint8_t>>
+readFile(const std::string &Path, uint64_t MaxBytes = DefaultMaxInputBytes);
+
+/// Parses a byte count: a decimal number with an optional suffix K, M, G
+/// (or KiB, MiB, GiB; powers of 1024). False if it is not one.
+bool parseByteSize(const std::string &S, uint64_t &Out);
+
+/// "--max-file-size N" / "--max-file-size=N" (already split by
+/// splitOptionValues) at Args[I]: sets MaxBytes and advances I. Returns -1 if
+/// Args[I] is not that flag or was parsed, or an exit code for a bad value.
+int parseMaxFileSizeFlag(const char *Cmd, const std::vector<std::string> &Args,
+                         size_t &I, uint64_t &MaxBytes, bool &Matched);
+
+/// The --help line of --max-file-size, for every command that reads files.
+const char *maxFileSizeHelp();
 /// Writes `Text` to `Path` (replacing it); the error names the file and why.
 Error writeTextFile(const std::string &Path, std::string_view Text);
 

@@ -39,8 +39,9 @@ static void printCompileHelp() {
       "      --print-targets   List the supported targets and exit\n"
       "      --emit-llvm       Print the optimized LLVM IR to stderr\n"
       "      --emit-asm <FILE> Also write the generated code as assembly\n"
+      "%s"
       "  -h, --help            Print help\n",
-      featureFlagHelp());
+      featureFlagHelp(), maxFileSizeHelp());
 }
 
 static int printTargets() {
@@ -65,10 +66,13 @@ static bool writeFile(const std::string &Path, const std::vector<uint8_t> &B) {
 
 int compileMain(const std::vector<std::string> &RawArgs) {
   const std::vector<std::string> Args = splitOptionValues(
-      RawArgs, {"--output", "--target", "--cpu", "--features", "--emit-asm"},
+      RawArgs,
+      {"--output", "--target", "--cpu", "--features", "--emit-asm",
+       "--max-file-size"},
       /*StopAtPositional=*/false);
   codegen::CompileOptions Opts;
   std::string Input, Output, AsmPath;
+  uint64_t MaxFileBytes = DefaultMaxInputBytes;
   auto Value = [&](size_t &I, const char *Flag, std::string &Out) {
     if (I + 1 >= Args.size())
       return usageError("compile", std::string(Flag) + " needs a value");
@@ -78,6 +82,13 @@ int compileMain(const std::vector<std::string> &RawArgs) {
   for (size_t I = 0; I < Args.size(); ++I) {
     const std::string &A = Args[I];
     int Rc = -1;
+    bool MaxFileSize = false;
+    if (int R = parseMaxFileSizeFlag("compile", Args, I, MaxFileBytes,
+                                     MaxFileSize);
+        R >= 0)
+      return R;
+    if (MaxFileSize)
+      continue;
     if (isHelpFlag(A)) {
       printCompileHelp();
       return ExitOk;
@@ -130,7 +141,7 @@ int compileMain(const std::vector<std::string> &RawArgs) {
     Output = (Dot == std::string::npos ? Input : Input.substr(0, Dot)) + ".kiln";
   }
 
-  Expected<std::vector<uint8_t>> Wasm = readFile(Input);
+  Expected<std::vector<uint8_t>> Wasm = readFile(Input, MaxFileBytes);
   if (!Wasm) {
     std::fprintf(stderr, "error: %s\n", Wasm.takeError().str().c_str());
     return ExitFailure;

@@ -36,9 +36,11 @@ static void printInspectHelp() {
       "relocations. Artifacts for any architecture and memory mode are\n"
       "accepted; every other check the loader makes applies.\n\n"
       "Options:\n"
-      "  -h, --help   Print help\n\n"
+      "%s"
+      "  -h, --help                 Print help\n\n"
       "Exit status: 0 if the artifact verifies, 1 if it is refused or cannot "
-      "be read, 2 on usage errors.\n");
+      "be read, 2 on usage errors.\n",
+      maxFileSizeHelp());
 }
 
 
@@ -297,13 +299,25 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
     std::printf("    libcall %s: %zu\n", loader::libcallName(Index), N);
 }
 
-int inspectMain(const std::vector<std::string> &Args) {
+int inspectMain(const std::vector<std::string> &RawArgs) {
+  const std::vector<std::string> Args =
+      splitOptionValues(RawArgs, {"--max-file-size"},
+                        /*StopAtPositional=*/false);
   std::vector<std::string> Files;
-  for (const std::string &A : Args) {
+  uint64_t MaxFileBytes = DefaultMaxInputBytes;
+  for (size_t I = 0; I < Args.size(); ++I) {
+    const std::string &A = Args[I];
     if (isHelpFlag(A)) {
       printInspectHelp();
       return ExitOk;
     }
+    bool Matched = false;
+    if (int Rc = parseMaxFileSizeFlag("inspect", Args, I, MaxFileBytes,
+                                      Matched);
+        Rc >= 0)
+      return Rc;
+    if (Matched)
+      continue;
     if (A.size() > 1 && A[0] == '-')
       return usageError("inspect", "unknown option '" + A + "'");
     Files.push_back(A);
@@ -315,7 +329,7 @@ int inspectMain(const std::vector<std::string> &Args) {
                                      std::to_string(Files.size()));
 
   const std::string &Path = Files[0];
-  Expected<std::vector<uint8_t>> Bytes = readFile(Path);
+  Expected<std::vector<uint8_t>> Bytes = readFile(Path, MaxFileBytes);
   if (!Bytes) {
     std::fprintf(stderr, "error: %s\n", Bytes.takeError().str().c_str());
     return ExitFailure;

@@ -18,6 +18,7 @@
 #include "tools/kiln/duration.h"
 #include "tools/kiln/host_modules.h"
 #include "tools/kiln/invoke_args.h"
+#include "tools/kiln/limit_flags.h"
 #include "tools/kiln/module_loader.h"
 #include "tools/kiln/trap_report.h"
 #include "tools/kiln/wasm_names.h"
@@ -68,10 +69,13 @@ static void printRunHelp() {
       "                             Also -W fuel=N.\n"
       "      --bounds-checks        For .wasm input: compile with explicit "
       "bounds checks\n"
+      "%s"
       "  -h, --help                 Print help\n\n"
+      "%s\n"
       "Exit status: a WASI command's own status; 1 if the module is refused\n"
       "or an --invoke call traps; 134 if a WASI command traps (as wasmtime);\n"
-      "2 on usage errors.\n");
+      "2 on usage errors.\n",
+      maxFileSizeHelp(), limitOptionsHelp().c_str());
 }
 
 /// A trap exits 134 in command mode (128 + SIGABRT, as wasmtime), leaving
@@ -88,6 +92,8 @@ struct RunOptions {
   ModuleSource Src;
   Deadline Timeout;
   std::optional<uint64_t> Fuel;
+  ResourceLimits Limits = ResourceLimits::defaults();
+  uint64_t MaxFileBytes = DefaultMaxInputBytes;
 };
 
 /// --dir HOST[::GUEST][:ro], or HOST::GUEST::ro (the spelling proposed for
@@ -151,6 +157,21 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
       return true;
     };
     std::string V;
+    bool MaxFileSize = false;
+    if (int Rc = parseMaxFileSizeFlag("run", Args, I, O.MaxFileBytes,
+                                      MaxFileSize);
+        Rc >= 0)
+      return Rc;
+    if (MaxFileSize)
+      continue;
+    if (A.rfind("--", 0) == 0 && isLimitOption(A.substr(2))) {
+      std::string Err;
+      if (!Value(A.c_str(), V))
+        return usageError("run", A + " needs a value");
+      if (!applyLimitOption(A.substr(2), V, O.Limits, Err))
+        return usageError("run", Err);
+      continue;
+    }
     if (A == "--invoke") {
       if (!Value("--invoke", O.Invoke))
         return usageError("run", "--invoke needs a function name");
@@ -185,6 +206,15 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
         V = A.substr(2);
       else if (!Value(A.c_str(), V))
         return usageError("run", A + " needs a value");
+      if (size_t Eq = V.find('=');
+          Wasmtime && Eq != std::string::npos &&
+          isLimitOption(V.substr(0, Eq))) {
+        std::string Err;
+        if (!applyLimitOption(V.substr(0, Eq), V.substr(Eq + 1), O.Limits,
+                              Err))
+          return usageError("run", Err);
+        continue;
+      }
       if (Wasmtime && V.rfind("fuel=", 0) == 0) {
         V = V.substr(5);
         if (!parseFuel(V, O.Fuel))
@@ -194,8 +224,9 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
       if (Wasmtime) {
         if (V.rfind("timeout=", 0) != 0)
           return usageError("run", "unsupported -W option '" + V +
-                                       "' (kiln run takes -W timeout=D and "
-                                       "-W fuel=N)");
+                                       "' (kiln run takes -W timeout=D, "
+                                       "-W fuel=N and the resource limits "
+                                       "of --help)");
         V = V.substr(8);
       }
       std::optional<std::chrono::nanoseconds> D = parseDuration(V);
@@ -249,7 +280,11 @@ int runMain(const std::vector<std::string> &Args) {
   if (int Code = parseRunArgs(
           splitOptionValues(Args,
                             {"--invoke", "--dir", "--env", "--argv0",
-                             "--timeout", "--wasm", "--fuel"},
+                             "--timeout", "--wasm", "--fuel",
+                             "--max-file-size", LimitLongOptions[0],
+                             LimitLongOptions[1], LimitLongOptions[2],
+                             LimitLongOptions[3], LimitLongOptions[4],
+                             LimitLongOptions[5], LimitLongOptions[6]},
                             /*StopAtPositional=*/true),
           O);
       Code >= 0)
@@ -257,7 +292,7 @@ int runMain(const std::vector<std::string> &Args) {
   // A guest writing to a closed pipe gets EPIPE, not the host a SIGPIPE.
   ::signal(SIGPIPE, SIG_IGN);
 
-  Expected<std::vector<uint8_t>> Bytes = readFile(O.File);
+  Expected<std::vector<uint8_t>> Bytes = readFile(O.File, O.MaxFileBytes);
   if (!Bytes) {
     std::fprintf(stderr, "error: %s\n", Bytes.takeError().str().c_str());
     return ExitFailure;
@@ -289,6 +324,7 @@ int runMain(const std::vector<std::string> &Args) {
   }
 
   Linker L;
+  L.setLimits(O.Limits);
   linkHostModules(L);
   if (Error E = defineWasi(L, *Wasi)) {
     std::fprintf(stderr, "error: %s\n", E.str().c_str());

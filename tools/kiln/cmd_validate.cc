@@ -18,22 +18,33 @@ static void printValidateHelp() {
       "Prints 'ok' for a valid module; otherwise the error, with its byte\n"
       "offset, section and function index, on stderr. With several files each\n"
       "line starts with the file name.\n\n"
-      "Options:\n%s"
+      "Options:\n%s%s"
       "  -h, --help            Print help\n\n"
       "Exit status: 0 if every module is valid, 1 if any is not, 2 on usage "
       "errors.\n",
-      featureFlagHelp());
+      featureFlagHelp(), maxFileSizeHelp());
 }
 
-int validateMain(const std::vector<std::string> &Args) {
+int validateMain(const std::vector<std::string> &RawArgs) {
+  const std::vector<std::string> Args =
+      splitOptionValues(RawArgs, {"--max-file-size"},
+                        /*StopAtPositional=*/false);
   wasm::Features F;
   std::vector<std::string> Files;
+  uint64_t MaxFileBytes = DefaultMaxInputBytes;
   for (size_t I = 0; I < Args.size(); ++I) {
     const std::string &A = Args[I];
     if (isHelpFlag(A)) {
       printValidateHelp();
       return ExitOk;
     }
+    bool Matched = false;
+    if (int Rc = parseMaxFileSizeFlag("validate", Args, I, MaxFileBytes,
+                                      Matched);
+        Rc >= 0)
+      return Rc;
+    if (Matched)
+      continue;
     if (A == "-W" || A.rfind("-W", 0) == 0) {
       std::string V = A.size() > 2 ? A.substr(2) : "";
       if (V.empty()) {
@@ -56,7 +67,7 @@ int validateMain(const std::vector<std::string> &Args) {
   bool AllOk = true;
   for (const std::string &Path : Files) {
     std::string Prefix = Files.size() > 1 ? Path + ": " : "";
-    Expected<std::vector<uint8_t>> Bytes = readFile(Path);
+    Expected<std::vector<uint8_t>> Bytes = readFile(Path, MaxFileBytes);
     if (!Bytes) {
       std::fprintf(stderr, "error: %s\n", Bytes.takeError().str().c_str());
       AllOk = false;

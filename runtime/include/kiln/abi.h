@@ -10,6 +10,13 @@
 //   Wasm function:   Ret  f(VMContext *Callee, Params...)
 //     Multi-value results are returned as an LLVM struct; only generated code
 //     calls Wasm functions directly, so this never crosses into C++.
+//   Wasm function of a large signature (passesInSlots() below):
+//                    void f(VMContext *Callee, ValSlot *Slots)
+//     Parameters in Slots[0..n), results written to Slots[0..m), as the
+//     entry trampoline's, whose call is then a plain jump. LLVM's optimizer
+//     and instruction scheduler are superlinear in the values one call or
+//     return carries (a type may have 1,000 parameters or results), and the
+//     slots cost nothing per value that the code does not use.
 //   Entry trampoline (one per function type, called by the runtime):
 //                    void entry_T(void *Code, VMContext *Callee, ValSlot *Args)
 //     Loads the parameters from Args[0..n), calls Code, stores the results to
@@ -100,6 +107,15 @@ constexpr uint32_t GlobalCellBytes = 16;
 
 /// Slots of the entry/exit trampolines' argument array.
 constexpr uint32_t ValSlotBytes = 16;
+
+/// Signatures with more parameters or results than these pass them in
+/// slots. Far above what compilers emit (clang's multi-value ABI returns at
+/// most a few), so ordinary code keeps register arguments.
+constexpr uint32_t MaxRegisterParams = 32;
+constexpr uint32_t MaxRegisterResults = 8;
+constexpr bool passesInSlots(uint64_t Params, uint64_t Results) {
+  return Params > MaxRegisterParams || Results > MaxRegisterResults;
+}
 
 /// Guard mode reserves this much address space per memory: 4 GiB of index
 /// space plus 4 GiB for the largest static offset, so base + u32 index +

@@ -1,4 +1,4 @@
-//===- kiln/format.h - The .kiln artifact format, version 2 -----*- C++ -*-===//
+//===- kiln/format.h - The .kiln artifact format, version 3 -----*- C++ -*-===//
 //
 // The only contract between the compiler and the runtime. Each record is
 // described once, by a `fields(IO &, Record &)` function that both the
@@ -45,7 +45,10 @@ namespace kiln::format {
 inline constexpr uint8_t Magic[8] = {0x7f, 'K', 'I', 'L', 'N', 'A', 'R', 'T'};
 /// 2: TargetRec.Interrupt (interruption polls and fuel, kiln/abi.h) and
 /// the VMContext::Interrupt and Fuel fields they read.
-inline constexpr uint32_t FormatVersion = 2;
+/// 3: functions of large signatures pass their values in slots
+/// (abi::passesInSlots), so that instances of older artifacts, which call
+/// them with register arguments, cannot be linked with them.
+inline constexpr uint32_t FormatVersion = 3;
 inline constexpr uint32_t PreambleBytes = 24;
 inline constexpr uint32_t SectionEntryBytes = 56;
 inline constexpr uint32_t DigestBytes = 32;

@@ -73,6 +73,26 @@ void kiln_linker_define_func(kiln_linker *l, const char *module,
                              size_t n_results, kiln_host_fn fn, void *env);
 kiln_instance *kiln_linker_instantiate(kiln_linker *l, kiln_module *m,
                                        char *err, size_t err_len);
+
+/* What the instances of one linker may hold together (kiln/limits.h). An
+ * instantiation over a limit fails before allocating anything, its message
+ * naming the limit and the amount asked; a memory.grow or table.grow over
+ * a limit returns -1 to the guest. A linker starts with the defaults. */
+#define KILN_UNLIMITED UINT64_MAX
+typedef struct {
+  uint64_t max_memory_bytes;         /* one linear memory */
+  uint64_t max_total_memory_bytes;   /* all linear memories */
+  uint64_t max_table_elements;       /* one table */
+  uint64_t max_total_table_elements; /* all tables */
+  uint64_t max_instances;            /* alive at once */
+  uint64_t max_tables;
+  uint64_t max_memories;
+} kiln_limits;
+
+/* The defaults: half the machine's RAM for all memories, 10,000,000 table
+ * elements per table and in total, 10,000 instances, tables, memories. */
+void kiln_limits_default(kiln_limits *out);
+void kiln_linker_set_limits(kiln_linker *l, const kiln_limits *limits);
 void kiln_instance_free(kiln_instance *i);
 
 /* Calls an exported function. Counts and kinds must match its signature. */

@@ -26,6 +26,7 @@
 #include "kiln/error.h"
 #include "kiln/format.h"
 #include "kiln/interrupt.h"
+#include "kiln/limits.h"
 #include "kiln/target.h"
 #include "kiln/trap.h"
 #include "kiln/types.h"
@@ -231,11 +232,18 @@ private:
   std::shared_ptr<Func> F;
 };
 
-/// Resolves imports by (module, field).
+/// Resolves imports by (module, field), and is the store of what it
+/// instantiates: the instances it creates, with their memories and tables,
+/// are held to its ResourceLimits together (kiln/limits.h).
 class Linker {
 public:
   Linker();
   ~Linker();
+  /// The limits of this Linker's instances from now on (new instances, and
+  /// every later memory.grow and table.grow of existing ones). A Linker
+  /// starts with ResourceLimits::defaults().
+  void setLimits(const ResourceLimits &L);
+  ResourceLimits limits() const;
   void define(std::string_view Module, std::string_view Field, Extern E);
   void defineFunc(std::string_view Module, std::string_view Field, FuncSig Sig,
                   HostFunc Fn);
