@@ -292,6 +292,7 @@ private:
   Error checkImage();
   Error checkFunctionCode();
   Error checkTrampolines();
+  uint64_t functionContaining(uint64_t At) const;
   Error checkRelocs();
   Error checkExports();
   Error checkStart();
@@ -316,6 +317,7 @@ private:
   std::vector<const ImportRec *> FuncImports;   // imported functions
   std::vector<const ImportRec *> GlobalImports; // imported globals
   std::vector<uint8_t> TableTypes;              // imported, then defined
+  std::vector<size_t> CodeOrder; // defined functions by code offset
 };
 
 } // namespace
@@ -595,8 +597,49 @@ Error Checker::checkFunctionCode() {
                                ull(ImportedFuncs + I), ull(Begin), ull(End),
                                ull(Text)))
           .inFunction(uint32_t(ImportedFuncs + I));
+    if (F.CodeSize == 0)
+      return fail(SectionId::Functions, I,
+                  formatString("function %llu: code at 0x%llx is empty",
+                               ull(ImportedFuncs + I), ull(Begin)))
+          .inFunction(uint32_t(ImportedFuncs + I));
+  }
+  // Functions are laid out one after another: a code offset moved into a
+  // neighbour (which the checksum does not stop a deliberate editor from
+  // doing) would start execution inside other code.
+  CodeOrder.resize(A.Functions.size());
+  for (size_t I = 0; I < CodeOrder.size(); ++I)
+    CodeOrder[I] = I;
+  std::sort(CodeOrder.begin(), CodeOrder.end(), [&](size_t X, size_t Y) {
+    return A.Functions[X].CodeOffset < A.Functions[Y].CodeOffset;
+  });
+  for (size_t K = 1; K < CodeOrder.size(); ++K) {
+    const FunctionRec &P = A.Functions[CodeOrder[K - 1]];
+    const FunctionRec &C = A.Functions[CodeOrder[K]];
+    if (uint64_t(P.CodeOffset) + P.CodeSize > C.CodeOffset)
+      return fail(SectionId::Functions, CodeOrder[K],
+                  formatString("function %llu: code at 0x%x overlaps function "
+                               "%llu's [0x%x, 0x%llx)",
+                               ull(ImportedFuncs + CodeOrder[K]), C.CodeOffset,
+                               ull(ImportedFuncs + CodeOrder[K - 1]),
+                               P.CodeOffset,
+                               ull(uint64_t(P.CodeOffset) + P.CodeSize)))
+          .inFunction(uint32_t(ImportedFuncs + CodeOrder[K]));
   }
   return Error::success();
+}
+
+/// The function (of the function index space) whose code contains image
+/// offset `At`, or NoIndex. Needs CodeOrder (checkFunctionCode).
+uint64_t Checker::functionContaining(uint64_t At) const {
+  auto It = std::upper_bound(CodeOrder.begin(), CodeOrder.end(), At,
+                             [&](uint64_t Off, size_t I) {
+                               return Off < A.Functions[I].CodeOffset;
+                             });
+  if (It == CodeOrder.begin())
+    return NoIndex;
+  const FunctionRec &F = A.Functions[*(It - 1)];
+  return At < uint64_t(F.CodeOffset) + F.CodeSize ? ImportedFuncs + *(It - 1)
+                                                   : NoIndex;
 }
 
 Error Checker::checkTrampolines() {
@@ -613,6 +656,13 @@ Error Checker::checkTrampolines() {
                   formatString("trampolines of type %zu (entry 0x%x, exit "
                                "0x%x) are outside the text [0, 0x%x)",
                                I, T.EntryOffset, T.ExitOffset, Text));
+    // A trampoline is code of its own, never the inside of a function.
+    for (uint32_t At : {T.EntryOffset, T.ExitOffset})
+      if (uint64_t F = functionContaining(At); F != NoIndex)
+        return fail(SectionId::Trampolines, I,
+                    formatString("trampoline of type %zu at 0x%x lies inside "
+                                 "the code of function %llu",
+                                 I, At, ull(F)));
   }
   return Error::success();
 }

@@ -777,6 +777,36 @@ TEST(Verify, RefusesFunctionWhoseEndWrapsAround) {
                       "text [0, 0x40)");
 }
 
+TEST(Verify, RefusesEmptyFunctionCode) {
+  Artifact A = smallArtifact();
+  A.Functions[1].CodeSize = 0;
+  expectRecordRefusal(A, SectionId::Functions, A.Functions, 1,
+                      "function 2: code at 0x10 is empty");
+}
+
+TEST(Verify, RefusesFunctionCodeOverlappingAnother) {
+  // Moved into the middle of function 1 ([0, 6)), as an edited offset would.
+  Artifact A = smallArtifact();
+  A.Functions[1].CodeOffset = 4;
+  expectRecordRefusal(A, SectionId::Functions, A.Functions, 1,
+                      "function 2: code at 0x4 overlaps function 1's [0x0, "
+                      "0x6)");
+  // The order of the records does not matter.
+  Artifact B = smallArtifact();
+  B.Functions[0].CodeOffset = 14; // [14, 20) runs into function 2 at 16
+  expectRecordRefusal(B, SectionId::Functions, B.Functions, 1,
+                      "function 2: code at 0x10 overlaps function 1's [0xe, "
+                      "0x14)");
+}
+
+TEST(Verify, RefusesTrampolineInsideAFunction) {
+  Artifact A = smallArtifact();
+  A.Trampolines[0].ExitOffset = 3; // inside function 1's [0, 6)
+  expectRecordRefusal(A, SectionId::Trampolines, A.Trampolines, 0,
+                      "trampoline of type 0 at 0x3 lies inside the code of "
+                      "function 1");
+}
+
 TEST(Verify, RefusesMissingTrampoline) {
   Artifact A = smallArtifact();
   A.Trampolines.pop_back();
