@@ -15,16 +15,16 @@
 namespace kiln::codegen {
 
 static const TargetDesc Targets[] = {
-    {Arch::X86_64, "x86_64-linux-gnu", "x86_64-unknown-linux-gnu", "x86-64-v2",
+    {Arch::X86_64, archTriple(Arch::X86_64), "x86_64-unknown-linux-gnu", "x86-64-v2",
      MemoryMode::Guard, "x86-64 Linux (SSE4.2 baseline; AVX2 with --cpu)", "",
      ""},
-    {Arch::AArch64, "aarch64-linux-gnu", "aarch64-unknown-linux-gnu",
+    {Arch::AArch64, archTriple(Arch::AArch64), "aarch64-unknown-linux-gnu",
      "cortex-a53", MemoryMode::Guard, "64-bit ARM Linux (NEON)", "", ""},
-    {Arch::Arm, "armv7-linux-gnueabihf", "armv7-unknown-linux-gnueabihf",
+    {Arch::Arm, archTriple(Arch::Arm), "armv7-unknown-linux-gnueabihf",
      "cortex-a7", MemoryMode::BoundsChecked,
-     "32-bit ARMv7-A Linux, hard float (NEON); bounds-checked memory only",
+     "32-bit ARMv7-A Linux, hard float (VFPv4; NEON with --features +neon); bounds-checked memory only",
      "-thumb-mode", ""},
-    {Arch::RiscV64, "riscv64-linux-gnu", "riscv64-unknown-linux-gnu",
+    {Arch::RiscV64, archTriple(Arch::RiscV64), "riscv64-unknown-linux-gnu",
      "generic-rv64", MemoryMode::Guard,
      "64-bit RISC-V Linux (RV64GC; vectors with --features +v)",
      "+m,+a,+f,+d,+c,+zicsr,+zifencei,-relax", "lp64d"},
