@@ -98,7 +98,7 @@ for t in "${TARGETS[@]}"; do
     cp "$log" "$keep/log"
     [ "$crashes" -ne 0 ] && cp "$work/found"/* "$keep/"
     echo "fuzz $t: FAILED (exit $status); log and reproducers in $keep/:"
-    grep -E -m5 'ERROR:|runtime error:|SUMMARY:' "$log" | sed 's/^/  /' || true
+    grep -E -m5 'ERROR:|runtime error:|SUMMARY:|sandbox escape' "$log" | sed 's/^/  /' || true
     failed=$((failed + 1))
   else
     passed=$((passed + 1))
