@@ -12,6 +12,8 @@ PACKAGES=(
   llvm-19-dev clang-19 lld-19 libclang-rt-19-dev-wasm32 wasi-libc zlib1g-dev libzstd-dev
   # spec suite and tooling
   wabt binaryen python3
+  # libFuzzer and the sanitizer runtimes for clang (scripts/fuzz.sh)
+  libclang-rt-19-dev libfuzzer-19-dev
   # host math, tests, benchmarks
   libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev strace
   # cross targets and their emulation

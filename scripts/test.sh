@@ -13,7 +13,11 @@
 #   3. the decoder and its fuzz driver again under ASan+UBSan in build-asan/,
 #      with the corpus fuzz run (every prefix, 10,000 mutants), unit tests and
 #      the hostlib tests (native kernels and the wasm guest, both modes)
-#   4. the runtime-only build (no LLVM) in build-runtime/, which must not link
+#   4. coverage-guided fuzzing, briefly: scripts/fuzz.sh 30 builds the
+#      libFuzzer targets in build-fuzz/ (clang-19, ASan+UBSan) and fuzzes the
+#      decoder, the artifact loader and the WASI layer for 30 s each from
+#      their seed corpora
+#   5. the runtime-only build (no LLVM) in build-runtime/, which must not link
 #      LLVM and must say that it has no compiler
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +50,9 @@ cmake --build build-asan -j "$JOBS" --target kiln kiln-unit-tests kiln-fuzz-corp
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handler=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$JOBS" -L 'unit|fuzz|spec|stress|hostlib'
+
+step "fuzzing: libFuzzer, 30 s per target (build-fuzz/)"
+JOBS="$JOBS" scripts/fuzz.sh 30
 
 step "runtime-only build, no LLVM (build-runtime/)"
 cmake -S . -B build-runtime -G Ninja -DCMAKE_BUILD_TYPE=Release \

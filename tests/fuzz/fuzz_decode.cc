@@ -1,9 +1,11 @@
-//===- tests/fuzz/fuzz_validate.cc - Fuzz target: decode + validate -------===//
+//===- tests/fuzz/fuzz_decode.cc - Fuzz target: decode + validate ---------===//
 //
-// A libFuzzer entry point (build with clang -fsanitize=fuzzer) that runs the
-// same decode+validate path as `kiln validate`. Every input must end in
-// success or a clean error: a crash, a sanitizer report or an unbounded
-// allocation is a bug. Relaxed SIMD is enabled so its decoder is covered.
+// Checks that the decoder and validator never crash on arbitrary bytes: it
+// runs the same decode+validate path as `kiln validate`, and every input
+// must end in success or a clean error; a crash, a sanitizer report or an
+// unbounded allocation is a bug. Relaxed SIMD is enabled so its decoder is
+// covered. Linked two ways: with libFuzzer (-DKILN_FUZZ=ON, scripts/fuzz.sh)
+// and with corpus_driver.cc (kiln-fuzz-corpus, the ctest fuzz.spec-corpus).
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,0 +1,11 @@
+(module
+  (type $t (func (result i32)))
+  (table (export "t") 4 8 funcref)
+  (func $a (result i32) i32.const 1)
+  (func $b (result i32) i32.const 2)
+  (elem (i32.const 0) $a $b)
+  (elem $pe func $b $a)
+  (elem declare func $a)
+  (func (export "call") (param i32) (result i32)
+    local.get 0 call_indirect (type $t))
+  (func (export "ref") (result funcref) ref.func $a))
