@@ -7,7 +7,8 @@
 // digests), any section but the code image, or the image's header fields,
 // and then recomputes every digest, as anyone tampering on purpose would.
 // Each mutant is run in its own process, `KILN run MUTANT RUN_ARGS...`,
-// with a time limit, and classified: refused by the loader, the same result
+// with a time limit (a minute: generous, so that a loaded machine or a
+// sanitizer build is not taken for a hang), and classified: refused by the loader, the same result
 // as the original, a trap, a different result, a crash (killed by a
 // signal) or a hang. The loader must check every field it can against
 // another (verify.cc), so crashes and hangs must be none; what still runs
@@ -153,7 +154,7 @@ Outcome run(const std::string &Kiln, const std::string &File,
   auto Start = std::chrono::steady_clock::now();
   bool Hung = false;
   while (waitpid(Pid, &Status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() - Start > std::chrono::seconds(10)) {
+    if (std::chrono::steady_clock::now() - Start > std::chrono::seconds(60)) {
       kill(Pid, SIGKILL);
       waitpid(Pid, &Status, 0);
       Hung = true;
@@ -197,8 +198,8 @@ int main(int argc, char **argv) {
   }
   Outcome Base = run(Kiln, Path, Args, "");
   if (Base.K != Outcome::Different) { // exit 0, any output
-    std::cerr << "kiln-artifact-mutations: the original does not run: "
-              << Base.Out << "\n";
+    std::cerr << "kiln-artifact-mutations: the original does not run ("
+              << kindName(Base.K) << "): " << Base.Out << "\n";
     return 2;
   }
   std::string Expect = Base.Out;
