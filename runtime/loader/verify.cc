@@ -664,6 +664,35 @@ Error Checker::checkTrampolines() {
                                  "the code of function %llu",
                                  I, At, ull(F)));
   }
+  // Types of one signature may share their trampolines; nothing else may.
+  // An offset moved onto another signature's trampoline (or an entry onto
+  // an exit) would pass arguments in a layout the code does not expect.
+  struct Use {
+    size_t Type;
+    bool Entry;
+  };
+  std::vector<std::pair<uint32_t, Use>> Uses;
+  for (size_t I = 0; I < A.Trampolines.size(); ++I) {
+    Uses.push_back({A.Trampolines[I].EntryOffset, {I, true}});
+    Uses.push_back({A.Trampolines[I].ExitOffset, {I, false}});
+  }
+  std::sort(Uses.begin(), Uses.end(), [](const auto &X, const auto &Y) {
+    return X.first < Y.first || (X.first == Y.first && X.second.Type < Y.second.Type);
+  });
+  for (size_t K = 1; K < Uses.size(); ++K) {
+    const auto &[At, U] = Uses[K];
+    const Use &P = Uses[K - 1].second;
+    if (At != Uses[K - 1].first)
+      continue;
+    const FuncTypeRec &X = A.Types[P.Type], &Y = A.Types[U.Type];
+    if (P.Entry != U.Entry || X.Params != Y.Params || X.Results != Y.Results)
+      return fail(SectionId::Trampolines, U.Type,
+                  formatString("%s trampoline of type %zu at 0x%x is also the "
+                               "%s trampoline of type %zu, whose signature "
+                               "differs",
+                               U.Entry ? "entry" : "exit", U.Type, At,
+                               P.Entry ? "entry" : "exit", P.Type));
+  }
   return Error::success();
 }
 

@@ -368,7 +368,7 @@ TEST(Verify, AcceptsBoundsCheckedArtifactForArmv7) {
 TEST(Verify, AcceptsValidStartFunction) {
   Artifact A = smallArtifact();
   A.Types.push_back({});
-  A.Trampolines.push_back({32, 33});
+  A.Trampolines.push_back({40, 41}); // () -> () has trampolines of its own
   A.Functions[1].TypeIndex = 2;
   A.Start = 2;
   Expected<Artifact> Out =
@@ -805,6 +805,31 @@ TEST(Verify, RefusesTrampolineInsideAFunction) {
   expectRecordRefusal(A, SectionId::Trampolines, A.Trampolines, 0,
                       "trampoline of type 0 at 0x3 lies inside the code of "
                       "function 1");
+}
+
+TEST(Verify, RefusesTrampolinesSharedAcrossSignatures) {
+  // Types 0 () -> i32 and 1 (i32, i64) -> (): one entry trampoline for both
+  // would call one of them with the other's argument layout.
+  Artifact A = smallArtifact();
+  A.Trampolines[1].EntryOffset = A.Trampolines[0].EntryOffset;
+  expectRecordRefusal(A, SectionId::Trampolines, A.Trampolines, 1,
+                      "entry trampoline of type 1 at 0x20 is also the entry "
+                      "trampoline of type 0, whose signature differs");
+  // An entry is never an exit, even of the same type.
+  Artifact B = smallArtifact();
+  B.Trampolines[0].ExitOffset = B.Trampolines[0].EntryOffset;
+  Bytes Out = artifact::writeArtifact(B);
+  EXPECT_TRUE(refusalOf(Out).message().find("is also the entry trampoline of "
+                                            "type 0") != std::string::npos)
+      << refusalOf(Out).str();
+}
+
+TEST(Verify, AcceptsTrampolinesSharedByOneSignature) {
+  Artifact A = smallArtifact();
+  A.Types.push_back(A.Types[0]); // a second () -> i32
+  A.Trampolines.push_back(A.Trampolines[0]);
+  Expected<Artifact> Out = verifyArtifact(artifact::writeArtifact(A), x86Options());
+  EXPECT_TRUE(bool(Out)) << (Out ? "" : Out.takeError().str());
 }
 
 TEST(Verify, RefusesMissingTrampoline) {

@@ -154,8 +154,8 @@ static HostFunc nop() {
 TEST(RuntimeLinker, UnknownImportNamesModuleAndField) {
   format::Artifact A = emptyArtifact();
   A.Types.push_back({{0x7f}, {}});
-  A.Trampolines.push_back({0, 0}); // never used: no code
-  A.Image.TextSize = 1;
+  A.Trampolines.push_back({0, 1}); // never used: no code
+  A.Image.TextSize = 2;
   A.Image.ReadOnlyOffset = A.Image.PageAlign;
   A.Image.Bytes.assign(A.Image.PageAlign, 0xcc);
   A.Imports.push_back(funcImport("spectest", "print_i32", 0));
@@ -170,8 +170,8 @@ TEST(RuntimeLinker, UnknownImportNamesModuleAndField) {
 TEST(RuntimeLinker, FunctionSignaturesMustBeEqual) {
   format::Artifact A = emptyArtifact();
   A.Types.push_back({{0x7f}, {}});
-  A.Trampolines.push_back({0, 0});
-  A.Image.TextSize = 1;
+  A.Trampolines.push_back({0, 1});
+  A.Image.TextSize = 2;
   A.Image.ReadOnlyOffset = A.Image.PageAlign;
   A.Image.Bytes.assign(A.Image.PageAlign, 0xcc);
   A.Imports.push_back(funcImport("spectest", "print_i32", 0));
