@@ -1080,23 +1080,19 @@ static Error checkMachine(const Artifact &A, const Layout &L,
   std::optional<std::string> Have = Opts.CpuFeatures;
   if (!Have && A.TargetArch == hostArch())
     Have = hostCpuFeatures();
-  auto HaveFeature = [&](std::string_view Name) {
-    std::string_view List = *Have;
+  // An LLVM feature string, "+a,+b", item by item.
+  auto Items = [](std::string_view List) {
+    std::vector<std::string> Out;
     while (!List.empty()) {
       size_t Comma = List.find(',');
-      std::string_view Item = List.substr(0, Comma);
-      if (Item.size() > 1 && Item[0] == '+' && Item.substr(1) == Name)
-        return true;
+      Out.emplace_back(List.substr(0, Comma));
       List = Comma == std::string_view::npos ? "" : List.substr(Comma + 1);
     }
-    return false;
+    return Out;
   };
+  std::vector<std::string> HaveItems = Have ? Items(*Have) : std::vector<std::string>();
   std::string Missing;
-  std::string_view List = A.Target.Features;
-  while (!List.empty()) {
-    size_t Comma = List.find(',');
-    std::string Item(List.substr(0, Comma));
-    List = Comma == std::string_view::npos ? "" : List.substr(Comma + 1);
+  for (const std::string &Item : Items(A.Target.Features)) {
     const char *What = Item.size() > 1 && Item[0] == '+'
                            ? cpuFeatureDescription(A.TargetArch, Item.substr(1))
                            : nullptr;
@@ -1104,7 +1100,7 @@ static Error checkMachine(const Artifact &A, const Layout &L,
       return Fail(formatString("CPU feature %s is not one a %s runtime knows "
                                "(kiln/cpu_features.def)",
                                quoted(Item).c_str(), archName(A.TargetArch)));
-    if (Have && !HaveFeature(Item.substr(1)))
+    if (Have && std::find(HaveItems.begin(), HaveItems.end(), Item) == HaveItems.end())
       Missing += formatString("%s%s (%s)", Missing.empty() ? "" : ", ",
                               Item.c_str() + 1, What);
   }
