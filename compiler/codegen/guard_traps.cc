@@ -30,8 +30,15 @@ namespace {
 /// verifier wants an attribute name) and true of every loaded value.
 constexpr const char *KeeperTag = "noundef";
 
+/// Whether `L` may read linear memory: some object its address can come
+/// from is a memory's base. Through phis and selects: common code sunk
+/// out of two branches addresses memory through a phi of the two base
+/// loads (found by differential testing: a load lost after inlining).
 bool isLinearMemoryLoad(const LoadInst &L, const Argument *Vmctx) {
-  return isMemoryBase(getUnderlyingObject(L.getPointerOperand(), 0), Vmctx);
+  SmallVector<const Value *, 4> Objects;
+  getUnderlyingObjects(L.getPointerOperand(), Objects, /*LI=*/nullptr,
+                       /*MaxLookup=*/0);
+  return any_of(Objects, [&](const Value *O) { return isMemoryBase(O, Vmctx); });
 }
 
 /// Whether DemandedBits leaves some byte of I's value wholly unused: the
@@ -280,6 +287,42 @@ bool mayBeNarrowed(LoadInst &L, DemandedBits &DB, const DataLayout &DL) {
   return !Demanded.all();
 }
 
+/// Whether the backend must leave `L` in its block: some use of it there
+/// stays (a store, a call, the terminator, a phi fed along this block's
+/// edge, a select's condition, or a value that itself stays). The backend sinks anything else
+/// (MachineSink moves a load whose users all lie past a branch onto the
+/// paths that use them), and a load that only some paths then run loses the
+/// trap on the others. Conservative: a load instruction selection would
+/// keep in place anyway may be reported as not anchored.
+bool anchoredInBlock(const LoadInst &L) {
+  const BasicBlock *BB = L.getParent();
+  SmallVector<const Instruction *, 8> Work{&L};
+  SmallPtrSet<const Instruction *, 8> Seen{&L};
+  while (!Work.empty()) {
+    const Instruction *I = Work.pop_back_val();
+    for (const Use &U : I->uses()) {
+      const auto *UI = cast<Instruction>(U.getUser());
+      if (const auto *P = dyn_cast<PHINode>(UI)) {
+        // A phi's use sits at the end of the incoming block.
+        if (P->getIncomingBlock(U) == BB)
+          return true;
+        continue;
+      }
+      if (UI->getParent() != BB)
+        continue;
+      // A select may become a branch (RISC-V has no conditional move), and
+      // what only one of its arms uses sinks into that arm.
+      if (isa<SelectInst>(UI) && U.getOperandNo() != 0)
+        continue;
+      if (UI->isTerminator() || UI->mayHaveSideEffects())
+        return true;
+      if (Seen.insert(UI).second)
+        Work.push_back(UI);
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 void addTrapKeeper(IRBuilder<> &B, LoadInst *L) {
@@ -336,11 +379,17 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
   // volatile; anything else without a use goes, and the loads only it used
   // are looked at in turn.
   SmallVector<WeakTrackingVH, 64> Held;
+  // A load a keeper held is a linear-memory access whatever its address
+  // looks like now: never deleted.
+  SmallPtrSet<const Value *, 32> KeptLoads;
   for (Instruction *K : Keepers) {
     auto *CB = cast<CallBase>(K);
     for (unsigned B = 0; B < CB->getNumOperandBundles(); ++B)
-      for (const Use &U : CB->getOperandBundleAt(B).Inputs)
+      for (const Use &U : CB->getOperandBundleAt(B).Inputs) {
         Held.push_back(U.get());
+        if (isa<LoadInst>(U.get()))
+          KeptLoads.insert(U.get());
+      }
     K->eraseFromParent();
   }
   for (Instruction &I : instructions(F))
@@ -351,7 +400,8 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
     auto *I = dyn_cast_or_null<Instruction>(Held.pop_back_val());
     if (!I || !I->use_empty())
       continue;
-    if (auto *L = dyn_cast<LoadInst>(I); L && isLinearMemoryLoad(*L, Vmctx)) {
+    if (auto *L = dyn_cast<LoadInst>(I);
+        L && (KeptLoads.count(L) || isLinearMemoryLoad(*L, Vmctx))) {
       L->setVolatile(true);
       continue;
     }
@@ -375,7 +425,7 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
     auto *L = dyn_cast<LoadInst>(&I);
     if (!L || L->isVolatile() || !isLinearMemoryLoad(*L, Vmctx))
       continue;
-    if (L->use_empty()) {
+    if (L->use_empty() || !anchoredInBlock(*L)) {
       L->setVolatile(true);
       Changed = true;
     } else if (mayBeNarrowed(*L, DB, F.getDataLayout())) {

@@ -1,7 +1,10 @@
 //===- tests/stress/differential.cc - Kiln against binaryen's interpreter -===//
 //
 //   kiln-differential WASM_OPT OUT_DIR COUNT FIRST_SEED [--max-input BYTES]
-//                     [--verbose]
+//                     [--verbose] [--opt N] [--replay FILE.wasm]
+//
+// --replay compares one given module (a kept divergence, or a reduction of
+// one by wasm-reduce) instead of generating; --opt fixes the -O level.
 //
 // Differential testing of the whole compiler and runtime. For each seed
 // FIRST_SEED .. FIRST_SEED+COUNT-1:
@@ -535,7 +538,8 @@ std::vector<uint8_t> readFile(const std::string &Path) {
 int main(int argc, char **argv) {
   if (argc < 5) {
     std::fprintf(stderr, "usage: kiln-differential WASM_OPT OUT_DIR COUNT "
-                         "FIRST_SEED [--max-input BYTES] [--verbose]\n");
+                         "FIRST_SEED [--max-input BYTES] [--verbose] "
+                         "[--opt N] [--replay FILE.wasm]\n");
     return 2;
   }
   std::string WasmOpt = argv[1], Dir = argv[2];
@@ -543,9 +547,15 @@ int main(int argc, char **argv) {
   unsigned long First = std::strtoul(argv[4], nullptr, 10);
   size_t MaxInput = 16384;
   bool Verbose = false;
+  int FixedOpt = -1;
+  std::string Replay;
   for (int I = 5; I < argc; ++I) {
     if (!std::strcmp(argv[I], "--max-input") && I + 1 < argc)
       MaxInput = std::strtoul(argv[++I], nullptr, 10);
+    else if (!std::strcmp(argv[I], "--opt") && I + 1 < argc)
+      FixedOpt = std::atoi(argv[++I]) & 3;
+    else if (!std::strcmp(argv[I], "--replay") && I + 1 < argc)
+      Replay = argv[++I];
     else if (!std::strcmp(argv[I], "--verbose"))
       Verbose = true;
     else {
@@ -559,6 +569,8 @@ int main(int argc, char **argv) {
     return 2;
   }
 
+  if (!Replay.empty())
+    Count = 1;
   unsigned long Passed = 0, Failed = 0, Skipped = 0, Events = 0, Traps = 0;
   auto Start = std::chrono::steady_clock::now();
   for (unsigned long S = First; S < First + Count; ++S) {
@@ -567,14 +579,24 @@ int main(int argc, char **argv) {
     for (char &C : Input)
       C = char(Rng());
     std::string Base = Dir + "/seed-" + std::to_string(S);
-    {
-      std::ofstream Out(Base + ".bin", std::ios::binary);
-      Out.write(Input.data(), std::streamsize(Input.size()));
-    }
     int St = 0;
-    runCapture(WasmOpt + " '" + Base + ".bin' -ttf " + WasmFeatures +
-                   " --denan -o '" + Base + ".wasm' 2>/dev/null",
-               St);
+    if (!Replay.empty()) {
+      Base = Replay.substr(0, Replay.size() - (Replay.ends_with(".wasm") ? 5 : 0));
+    } else {
+      {
+        std::ofstream Out(Base + ".bin", std::ios::binary);
+        Out.write(Input.data(), std::streamsize(Input.size()));
+      }
+      runCapture(WasmOpt + " '" + Base + ".bin' -ttf " + WasmFeatures +
+                     " --denan -o '" + Base + ".wasm' 2>/dev/null",
+                 St);
+    }
+    auto Clean = [&] {
+      if (Replay.empty()) {
+        std::remove((Base + ".bin").c_str());
+        std::remove((Base + ".wasm").c_str());
+      }
+    };
     std::string OracleText =
         St == 0 ? runCapture("timeout 120 " + WasmOpt + " '" + Base +
                                  ".wasm' " + WasmFeatures +
@@ -586,12 +608,11 @@ int main(int argc, char **argv) {
       ++Skipped;
       std::printf("seed %lu: skipped (%s)\n", S,
                   St != 0 ? "binaryen failed" : "oracle host limit");
-      std::remove((Base + ".bin").c_str());
-      std::remove((Base + ".wasm").c_str());
+      Clean();
       continue;
     }
     std::vector<uint8_t> Wasm = readFile(Base + ".wasm");
-    unsigned Opt = unsigned(S % 4);
+    unsigned Opt = FixedOpt >= 0 ? unsigned(FixedOpt) : unsigned(S % 4);
     bool Agree = true;
     for (MemoryMode Mode : {MemoryMode::Guard, MemoryMode::BoundsChecked}) {
       const char *ModeName = Mode == MemoryMode::Guard ? "guard" : "bounds";
@@ -624,8 +645,7 @@ int main(int argc, char **argv) {
       Traps += E.Kind == EventKind::Trap;
     if (Agree) {
       ++Passed;
-      std::remove((Base + ".bin").c_str());
-      std::remove((Base + ".wasm").c_str());
+      Clean();
       if (Verbose)
         std::printf("seed %lu: agree (%zu events, -O%u)\n", S, Oracle.size(),
                     Opt);

@@ -46,4 +46,24 @@
           (global.set $count (i32.sub (global.get $count) (i32.const 1)))
           (drop (i32.load (local.get $p)))
           (br $l)))))
+  ;; A load whose value is used only past an early return: the backend sank
+  ;; it onto the path that uses it, so the early return did not trap (found
+  ;; by differential testing against binaryen: a hash and a hang limit).
+  (global $returned_early (mut i32) (i32.const 0))
+  (func (export "used_after_return") (param $p i32) (param $early i32)
+        (result i32)
+    (local $v i32)
+    (local.set $v (i32.load8_u (local.get $p)))
+    (if (local.get $early)
+      (then
+        (global.set $returned_early (i32.const 1))
+        (return (i32.const 7))))
+    (i32.xor (local.get $v) (i32.const 11806)))
+  ;; The same as a select, which RISC-V turns into a branch.
+  (func (export "selected_after_load") (param $p i32) (param $early i32)
+        (result i32)
+    (local $v i32)
+    (local.set $v (i32.load8_u (local.get $p)))
+    (if (local.get $early) (then (return (i32.const 7))))
+    (i32.xor (local.get $v) (i32.const 11806)))
 )
