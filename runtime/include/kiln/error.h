@@ -7,6 +7,15 @@
 // (an error under -Werror), the static analogue of LLVM's "unchecked Error"
 // abort.
 //
+// Unchecked failures are found at run time too, as LLVM's are: in builds
+// with KILN_ERROR_CHECKS (Debug, sanitizer and fuzz builds), or run with
+// KILN_ERROR_CHECKS=1 in the environment, the process aborts with the error's
+// text when an Error holding a failure is destroyed without having been
+// handled (passed on, read, or consumed; testing it is not enough), and
+// reading the value of an Expected that holds an error always aborts (it
+// would be undefined behaviour otherwise). Unlike LLVM, a success that was never
+// tested is not reported: [[nodiscard]] covers that statically.
+//
 // A failure carries what went wrong (the kind, which maps onto the spec's
 // assert_malformed / assert_invalid and onto loader refusals) and where: the
 // byte offset in the input, the section, and the function index when there is
@@ -20,6 +29,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,11 +85,47 @@ struct ErrorInfo {
   return S;
 }
 
+namespace detail {
+/// Whether a dropped failure aborts (see the file comment): on in builds
+/// with KILN_ERROR_CHECKS, and in any build run with KILN_ERROR_CHECKS=1 in
+/// the environment (how a release build's whole test suite is run with the
+/// checks). Changed, if at all, before any thread starts.
+inline bool errorChecksByDefault() {
+#ifdef KILN_ERROR_CHECKS
+  return true;
+#else
+  const char *Env = std::getenv("KILN_ERROR_CHECKS");
+  return Env && *Env && std::strcmp(Env, "0") != 0;
+#endif
+}
+inline bool ErrorChecks = errorChecksByDefault();
+
+[[noreturn]] inline void abortOnUncheckedError(const char *What,
+                                               const std::string &Text) {
+  std::fprintf(stderr,
+               "kiln: %s: %s\n(an Error must be tested, passed on or "
+               "handled before it is destroyed)\n",
+               What, Text.c_str());
+  std::abort();
+}
+} // namespace detail
+
+template <typename T> class Expected;
+
 class [[nodiscard]] Error {
 public:
   Error() = default; // success
-  Error(Error &&) = default;
-  Error &operator=(Error &&) = default;
+  Error(Error &&O) noexcept : Info(std::move(O.Info)), Checked(O.Checked) {
+    O.Checked = true;
+  }
+  Error &operator=(Error &&O) noexcept {
+    checkDropped();
+    Info = std::move(O.Info);
+    Checked = O.Checked;
+    O.Checked = true;
+    return *this;
+  }
+  ~Error() { checkDropped(); }
 
   static Error success() { return Error(); }
   static Error make(ErrorKind K, std::string Message) {
@@ -106,16 +152,23 @@ public:
   }
 
   /// True when this is a failure (LLVM's convention: `if (Error E = f())`).
+  /// Testing a failure does not handle it: it must still be passed on,
+  /// read or consumed.
   explicit operator bool() const { return Info != nullptr; }
 
-  ErrorKind kind() const { return Info->Kind; }
-  const std::string &message() const { return Info->Message; }
-  uint64_t offset() const { return Info->Offset; }
-  uint32_t funcIndex() const { return Info->FuncIndex; }
-  const char *section() const { return Info->Section; }
-  uint32_t trapCode() const { return Info->TrapCode; }
-  uint32_t exitCode() const { return Info->ExitCode; }
-  const std::vector<uint32_t> &backtrace() const { return Info->Backtrace; }
+  // Reading any part of a failure counts as handling it.
+  ErrorKind kind() const { return info().Kind; }
+  const std::string &message() const { return info().Message; }
+  uint64_t offset() const { return info().Offset; }
+  uint32_t funcIndex() const { return info().FuncIndex; }
+  const char *section() const { return info().Section; }
+  uint32_t trapCode() const { return info().TrapCode; }
+  uint32_t exitCode() const { return info().ExitCode; }
+  const std::vector<uint32_t> &backtrace() const { return info().Backtrace; }
+
+  /// Drops a failure on purpose (LLVM's consumeError): where the caller has
+  /// a better answer than the error, e.g. a fallback.
+  void consume() && { Checked = true; }
   /// Records the frames of a trap (the runtime's trap path sets these).
   Error &&withBacktrace(std::vector<uint32_t> Frames) && {
     if (Info)
@@ -143,6 +196,7 @@ public:
 
   /// "offset 0x1a, section code, function 3: type mismatch in i32.add ..."
   std::string str() const {
+    Checked = true;
     if (!Info)
       return "success";
     std::string Where;
@@ -160,24 +214,54 @@ public:
   }
 
 private:
+  template <typename T> friend class Expected;
+
+  const ErrorInfo &info() const {
+    Checked = true;
+    if (!Info)
+      detail::abortOnUncheckedError("asked what went wrong with a success",
+                                    "no error");
+    return *Info;
+  }
+  void checkDropped() const {
+    if (Info && !Checked && detail::ErrorChecks)
+      detail::abortOnUncheckedError("an error was dropped", str());
+  }
+
   std::unique_ptr<ErrorInfo> Info;
+  /// Whether a failure has been examined. Only failures are checked, so a
+  /// success's flag does not matter.
+  mutable bool Checked = false;
 };
 
 template <typename T> class [[nodiscard]] Expected {
 public:
   Expected(T Value) : Val(std::move(Value)) {}
-  Expected(Error E) : Err(std::move(E)) {}
+  /// `E` must be a failure. It counts as unexamined again: whoever receives
+  /// this Expected must test it.
+  Expected(Error E) : Err(std::move(E)) { Err.Checked = false; }
 
+  /// True when this holds a value. As with Error, testing a failure does
+  /// not handle it: takeError() and pass it on, read it or consume it.
   explicit operator bool() const { return Val.has_value(); }
-  T &operator*() { return *Val; }
-  const T &operator*() const { return *Val; }
-  T *operator->() { return &*Val; }
-  const T *operator->() const { return &*Val; }
+  T &operator*() { return value(); }
+  const T &operator*() const { return value(); }
+  T *operator->() { return &value(); }
+  const T *operator->() const { return &value(); }
 
-  /// Moves the error out; only valid when this holds no value.
+  /// Moves the error out (unexamined: the caller now owns it); only valid
+  /// when this holds no value.
   Error takeError() { return std::move(Err); }
 
 private:
+  T &value() {
+    if (!Val)
+      detail::abortOnUncheckedError("read the value of a failed Expected",
+                                    Err.str());
+    return *Val;
+  }
+  const T &value() const { return const_cast<Expected *>(this)->value(); }
+
   std::optional<T> Val;
   Error Err;
 };
