@@ -242,7 +242,7 @@ bool registerMicroBenchmarks() {
               S.SkipWithError("no trap");
               break;
             }
-            benchmark::DoNotOptimize(R.takeError());
+            benchmark::DoNotOptimize(R.takeError().trapCode());
           }
           S.SetLabel("trap + recover");
         });
@@ -257,7 +257,7 @@ bool registerMicroBenchmarks() {
               S.SkipWithError("no trap");
               break;
             }
-            benchmark::DoNotOptimize(R.takeError());
+            benchmark::DoNotOptimize(R.takeError().trapCode());
           }
           S.SetLabel(Tag == "guard" ? "fault -> signal -> trap + recover"
                                     : "explicit check -> trap + recover");

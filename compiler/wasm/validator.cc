@@ -333,15 +333,21 @@ Error validateModule(const Module &M, const Features &F) {
   // encoding error in a body not yet read is the module's real error. The
   // bodies are only re-read on that failure path.
   if (Error E = validateModuleFields(Ctx)) {
-    if (Error Mal = findMalformedBodies(M, M.NumImportedFuncs, F))
+    // A malformed body outranks an invalid module field (the spec decodes
+    // everything before it validates anything): the field's error goes.
+    if (Error Mal = findMalformedBodies(M, M.NumImportedFuncs, F)) {
+      std::move(E).consume();
       return Mal;
+    }
     return E;
   }
   for (uint32_t I = M.NumImportedFuncs; I < M.Funcs.size(); ++I) {
     if (Error E = validateFunction(Ctx, I, F)) {
       if (E.kind() != ErrorKind::Malformed)
-        if (Error Mal = findMalformedBodies(M, I + 1, F))
+        if (Error Mal = findMalformedBodies(M, I + 1, F)) {
+          std::move(E).consume();
           return Mal;
+        }
       return E;
     }
   }

@@ -34,6 +34,7 @@
 
 #include "loader/libcalls.h"
 
+#include "kiln/abi.h"
 #include "kiln/format_io.h"
 #include "kiln/host_cpu.h"
 #include "kiln/sha256.h"
@@ -879,10 +880,19 @@ static Error checkPreamble(std::span<const uint8_t> B,
   if (std::memcmp(B.data(), Magic, sizeof(Magic)) != 0)
     return refuse(0, "not a kiln artifact");
   uint32_t Version = read32(B, 8);
-  if (Version != FormatVersion)
-    return refuse(8, formatString("format version %u, this runtime reads "
-                                  "version %u",
-                                  Version, FormatVersion));
+  if (Version > FormatVersion)
+    return refuse(8, formatString("format version %u is newer than this "
+                                  "runtime reads (versions %u to %u): update "
+                                  "the runtime, or compile with the compiler "
+                                  "of this release",
+                                  Version, OldestReadableFormatVersion,
+                                  FormatVersion));
+  if (Version < OldestReadableFormatVersion)
+    return refuse(8, formatString("format version %u is older than this "
+                                  "runtime reads (versions %u to %u): "
+                                  "recompile the module",
+                                  Version, OldestReadableFormatVersion,
+                                  FormatVersion));
 
   uint8_t ArchByte = B[12];
   if (!isKnownArch(ArchByte))
@@ -1112,6 +1122,26 @@ static Error checkMachine(const Artifact &A, const Layout &L,
   return Error::success();
 }
 
+/// An artifact of an older format version this runtime still reads must
+/// not use what changed meaning since (format.h's compatibility policy).
+static Error checkOlderVersion(const Artifact &A) {
+  uint32_t Version = A.Version;
+  if (Version >= 3)
+    return Error::success();
+  // Version 2 passed large signatures in registers; this runtime's code
+  // passes them in slots, and the two cannot call each other.
+  for (size_t T = 0; T < A.Types.size(); ++T)
+    if (abi::passesInSlots(A.Types[T].Params.size(),
+                           A.Types[T].Results.size()))
+      return refuse(8, formatString(
+                           "format version %u passes type %zu (%zu params, "
+                           "%zu results) in registers, which this runtime's "
+                           "code passes in memory: recompile the module",
+                           Version, T, A.Types[T].Params.size(),
+                           A.Types[T].Results.size()));
+  return Error::success();
+}
+
 Expected<Artifact> verifyArtifact(std::span<const uint8_t> Bytes,
                                   const LoadOptions &Opts) {
   KILN_CHECK(checkPreamble(Bytes, Opts));
@@ -1122,10 +1152,12 @@ Expected<Artifact> verifyArtifact(std::span<const uint8_t> Bytes,
   KILN_CHECK(checkPadding(Bytes, L, Sizes));
 
   Artifact A;
+  A.Version = read32(Bytes, 8);
   A.TargetArch = Arch(Bytes[12]);
   A.Mode = MemoryMode(Bytes[13]);
   A.PointerBytes = Bytes[14];
   KILN_CHECK(parseSections(Bytes, L, Sizes, A));
+  KILN_CHECK(checkOlderVersion(A));
   KILN_CHECK(checkMachine(A, L, Opts));
   KILN_CHECK(Checker(A, L).run());
   return A;

@@ -23,6 +23,7 @@
 #include "loader/map.h"
 #include "loader/verify.h"
 
+#include "kiln/abi.h"
 #include "kiln/format_io.h"
 #include "kiln/sha256.h"
 
@@ -406,9 +407,50 @@ TEST(Verify, RefusesNewerFormatVersion) {
   Bytes B = artifact::writeArtifact(smallArtifact());
   put32(B, 8, FormatVersion + 1);
   expectRefusal(refusalOf(B), 8, nullptr,
-                formatString("format version %u, this runtime reads version "
-                             "%u",
-                             FormatVersion + 1, FormatVersion)
+                formatString("format version %u is newer than this runtime "
+                             "reads (versions %u to %u): update the "
+                             "runtime, or compile with the compiler of this "
+                             "release",
+                             FormatVersion + 1, OldestReadableFormatVersion,
+                             FormatVersion)
+                    .c_str());
+}
+
+TEST(Verify, RefusesFormatVersionOlderThanTheWindow) {
+  Bytes B = artifact::writeArtifact(smallArtifact());
+  put32(B, 8, OldestReadableFormatVersion - 1);
+  expectRefusal(refusalOf(B), 8, nullptr,
+                formatString("format version %u is older than this runtime "
+                             "reads (versions %u to %u): recompile the module",
+                             OldestReadableFormatVersion - 1,
+                             OldestReadableFormatVersion, FormatVersion)
+                    .c_str());
+}
+
+// The compatibility policy (format.h): a version-2 artifact means what a
+// version-3 one does unless a signature is large enough to pass in slots.
+TEST(Verify, ReadsVersionTwoWithoutLargeSignatures) {
+  Bytes B = artifact::writeArtifact(smallArtifact());
+  put32(B, 8, 2);
+  reseal(B);
+  Expected<format::Artifact> A =
+      loader::verifyArtifact(B, x86Options());
+  ASSERT_TRUE(bool(A)) << A.takeError().str();
+}
+
+TEST(Verify, RefusesVersionTwoWithALargeSignature) {
+  format::Artifact Small = smallArtifact();
+  Small.Types.push_back(
+      {std::vector<uint8_t>(kiln::abi::MaxRegisterParams + 1, 0x7f), {}});
+  Bytes B = artifact::writeArtifact(Small);
+  put32(B, 8, 2);
+  reseal(B);
+  expectRefusal(refusalOf(B), 8, nullptr,
+                formatString("format version 2 passes type %zu (%u params, 0 "
+                             "results) in registers, which this runtime's "
+                             "code passes in memory: recompile the module",
+                             Small.Types.size() - 1,
+                             kiln::abi::MaxRegisterParams + 1)
                     .c_str());
 }
 

@@ -124,6 +124,11 @@ TEST_F(ErrorChecks, EveryWayOfHandlingPasses) {
   C = Error::success();
   EXPECT_FALSE(bool(C));
 
+  // Context added in place: an Error assigned to itself.
+  Error D = fail("context");
+  D = std::move(D).inFunction(3).atOffset(0x10);
+  EXPECT_EQ(D.str(), "offset 0x10, function 3: context");
+
   // Successes need nothing.
   Error S = Error::success();
   Expected<int> Ok = fortyTwo();

@@ -361,6 +361,8 @@ TEST(RuntimeInstance, ExportsDefinedAndReexportedObjects) {
   EXPECT_EQ(E.message(), "cannot set a i32 global to a i64 value");
   Error Immutable = setGlobalValue(*XG->G, Value::i32(1));
   ASSERT_TRUE(Immutable);
+  EXPECT_NE(Immutable.message().find("immutable"), std::string::npos)
+      << Immutable.str();
 }
 
 TEST(RuntimeInstance, DataSegmentsAreCopiedInOrder) {

@@ -488,6 +488,8 @@ TEST_F(RuntimeCall, HostFunctionsCanCallBackIntoWasm) {
           return Inner.takeError();
         Expected<std::vector<Value>> Trapped = Self->call("trap", {});
         EXPECT_FALSE(Trapped);
+        if (!Trapped)
+          EXPECT_EQ(Trapped.takeError().kind(), ErrorKind::Trap);
         if (Depth < 3) { // and nested once more through the import
           Expected<std::vector<Value>> Again = Self->call("callimp", {});
           if (!Again)

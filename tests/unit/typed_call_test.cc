@@ -110,7 +110,9 @@ TEST_F(TypedCallTest, MismatchedSignaturesAreRefused) {
   ASSERT_FALSE(bool(Missing));
   EXPECT_NE(Missing.takeError().message().find("no_such_export"),
             std::string::npos);
-  EXPECT_FALSE(bool(TypedFunc<void()>::wrap(*Inst, "memory"))); // not a func
+  auto NotAFunc = TypedFunc<void()>::wrap(*Inst, "memory");
+  ASSERT_FALSE(bool(NotAFunc));
+  EXPECT_NE(NotAFunc.takeError().message().find("memory"), std::string::npos);
 }
 
 TEST_F(TypedCallTest, TypedHostFunctionsReceiveAndReturnValues) {

@@ -151,7 +151,15 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
   std::string Sha;
   for (uint8_t B : T.WasmSha256)
     Sha += formatString("%02x", B);
-  std::printf("format version:   %u\n", format::FormatVersion);
+  std::printf("format version:   %u%s\n", A.Version,
+              A.Version == format::FormatVersion
+                  ? ""
+                  : formatString(" (this runtime writes %u and reads %u to "
+                                 "%u)",
+                                 format::FormatVersion,
+                                 format::OldestReadableFormatVersion,
+                                 format::FormatVersion)
+                        .c_str());
   std::printf("file size:        %zu bytes\n", FileBytes);
   std::printf("target triple:    %s\n", T.Triple.c_str());
   std::printf("cpu:              %s\n", T.Cpu.c_str());

@@ -119,6 +119,9 @@ public:
     O.Checked = true;
   }
   Error &operator=(Error &&O) noexcept {
+    // `E = std::move(E).inFunction(F)` assigns an Error to itself.
+    if (this == &O)
+      return *this;
     checkDropped();
     Info = std::move(O.Info);
     Checked = O.Checked;

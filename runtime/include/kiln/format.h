@@ -49,6 +49,20 @@ inline constexpr uint8_t Magic[8] = {0x7f, 'K', 'I', 'L', 'N', 'A', 'R', 'T'};
 /// (abi::passesInSlots), so that instances of older artifacts, which call
 /// them with register arguments, cannot be linked with them.
 inline constexpr uint32_t FormatVersion = 3;
+
+/// The compatibility policy: updating the runtime on a device must not
+/// orphan the artifacts deployed there. The compiler writes FormatVersion;
+/// a runtime reads every version from OldestReadableFormatVersion up to it.
+/// The version changes only when an artifact's bytes or its native ABI
+/// change meaning; each step above says what changed, and the loader keeps
+/// reading the version before it wherever that version's artifacts still
+/// mean the same (olderVersionConflict() below). The compiler's own
+/// version (TargetRec.CompilerVersion) is informative, never compared.
+///  - 2: the same bytes as 3; only functions of large signatures differ
+///    (registers then, slots now), so a version-2 artifact loads when it
+///    has none.
+///  - 1 lacks TargetRec.Interrupt: not read.
+inline constexpr uint32_t OldestReadableFormatVersion = 2;
 inline constexpr uint32_t PreambleBytes = 24;
 inline constexpr uint32_t SectionEntryBytes = 56;
 inline constexpr uint32_t DigestBytes = 32;
@@ -195,6 +209,8 @@ struct ImageRec {
 
 /// The whole artifact as the writer builds it and the reader returns it.
 struct Artifact {
+  /// The preamble's version: what the writer writes, what the loader read.
+  uint32_t Version = FormatVersion;
   Arch TargetArch = Arch::X86_64;
   MemoryMode Mode = MemoryMode::Guard;
   uint8_t PointerBytes = 8;
