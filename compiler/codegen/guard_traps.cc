@@ -425,10 +425,14 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
     auto *L = dyn_cast<LoadInst>(&I);
     if (!L || L->isVolatile() || !isLinearMemoryLoad(*L, Vmctx))
       continue;
-    if (L->use_empty() || !anchoredInBlock(*L)) {
+    if (L->use_empty()) {
       L->setVolatile(true);
       Changed = true;
-    } else if (mayBeNarrowed(*L, DB, F.getDataLayout())) {
+    } else if (!anchoredInBlock(*L) || mayBeNarrowed(*L, DB, F.getDataLayout())) {
+      // Volatile alone is not enough for a load nothing anchors: x86 folds
+      // it into a conditional move, which its cmov converter then turns
+      // into a branch with the load on one side (found by differential
+      // testing: a select of a loaded value).
       Partial.push_back(L);
     }
   }

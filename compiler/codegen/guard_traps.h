@@ -22,12 +22,13 @@
 //    and the access that made it carries the obligation.
 //
 //  - GuardTrapsPass, last in the pipeline, removes the keepers. A load left
-//    with no other use becomes volatile: the backend emits it as is. So
-//    does one whose uses all leave its block without anything there that
-//    must stay (a store, a call, the branch): the backend would sink it
-//    past the branch onto the paths that use its value, and the other
-//    paths would not trap (found by differential testing: a hash loaded
-//    before an early return). One
+//    with no other use becomes volatile: the backend emits it as is. One
+//    whose uses all leave its block without anything there that must stay
+//    (a store, a call, the branch) is treated like a narrowable one below:
+//    the backend would sink it past the branch onto the paths that use its
+//    value, or fold it into a conditional move that x86 then turns into a
+//    branch, and the other paths would not trap (found by differential
+//    testing: a hash loaded before an early return, a select). One
 //    that instruction selection could narrow (some byte of its value not
 //    demanded, followed through shuffles, inserts, bitcasts, extends,
 //    shifts and masks) also stores its whole value, volatile, to a stack

@@ -34,3 +34,7 @@
 (assert_return (invoke "high_half" (i32.const 65532)) (i32.const 0))
 (assert_return (invoke "low_lane" (i32.const 65520)) (i32.const 0))
 (assert_return (invoke "shifted_out" (i32.const 65535)) (v128.const i64x2 0 0))
+(assert_trap (invoke "select_arm" (i32.const 65533) (i32.const 1)) "out of bounds memory access")
+(assert_trap (invoke "select_arm" (i32.const 65533) (i32.const 0)) "out of bounds memory access")
+(assert_return (invoke "select_arm" (i32.const 65532) (i32.const 1)) (i64.const -14216))
+(assert_return (invoke "select_arm" (i32.const 65532) (i32.const 0)) (i64.const 0))

@@ -66,4 +66,8 @@
     (local.set $v (i32.load8_u (local.get $p)))
     (if (local.get $early) (then (return (i32.const 7))))
     (i32.xor (local.get $v) (i32.const 11806)))
+  ;; A loaded value as a select's arm: x86 folds the load into a cmov and
+  ;; turns the cmov into a branch, the load on one side.
+  (func (export "select_arm") (param $p i32) (param $c i32) (result i64)
+    (select (i64.const -14216) (i64.load32_s (local.get $p)) (local.get $c)))
 )
