@@ -38,7 +38,8 @@ bool isLinearMemoryLoad(const LoadInst &L, const Argument *Vmctx) {
   SmallVector<const Value *, 4> Objects;
   getUnderlyingObjects(L.getPointerOperand(), Objects, /*LI=*/nullptr,
                        /*MaxLookup=*/0);
-  return any_of(Objects, [&](const Value *O) { return isMemoryBase(O, Vmctx); });
+  return any_of(Objects,
+                [&](const Value *O) { return isMemoryBase(O, Vmctx); });
 }
 
 /// Whether DemandedBits leaves some byte of I's value wholly unused: the
@@ -289,10 +290,10 @@ bool mayBeNarrowed(LoadInst &L, DemandedBits &DB, const DataLayout &DL) {
 
 /// Whether the backend must leave `L` in its block: some use of it there
 /// stays (a store, a call, the terminator, a phi fed along this block's
-/// edge, a select's condition, or a value that itself stays). The backend sinks anything else
-/// (MachineSink moves a load whose users all lie past a branch onto the
-/// paths that use them), and a load that only some paths then run loses the
-/// trap on the others. Conservative: a load instruction selection would
+/// edge, a select's condition, or a value that itself stays). The backend
+/// sinks anything else (MachineSink moves a load whose users all lie past a
+/// branch onto the paths that use them), and a load that only some paths
+/// then run loses the trap on the others. Conservative: a load instruction selection would
 /// keep in place anyway may be reported as not anchored.
 bool anchoredInBlock(const LoadInst &L) {
   const BasicBlock *BB = L.getParent();
@@ -428,7 +429,8 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
     if (L->use_empty()) {
       L->setVolatile(true);
       Changed = true;
-    } else if (!anchoredInBlock(*L) || mayBeNarrowed(*L, DB, F.getDataLayout())) {
+    } else if (!anchoredInBlock(*L) ||
+               mayBeNarrowed(*L, DB, F.getDataLayout())) {
       // Volatile alone is not enough for a load nothing anchors: x86 folds
       // it into a conditional move, which its cmov converter then turns
       // into a branch with the load on one side (found by differential

@@ -13,8 +13,8 @@
 // text when an Error holding a failure is destroyed without having been
 // handled (passed on, read, or consumed; testing it is not enough), and
 // reading the value of an Expected that holds an error always aborts (it
-// would be undefined behaviour otherwise). Unlike LLVM, a success that was never
-// tested is not reported: [[nodiscard]] covers that statically.
+// would be undefined behaviour otherwise). Unlike LLVM, a success that was
+// never tested is not reported: [[nodiscard]] covers that statically.
 //
 // A failure carries what went wrong (the kind, which maps onto the spec's
 // assert_malformed / assert_invalid and onto loader refusals) and where: the
