@@ -187,7 +187,13 @@ to_small=$(timeouts "$tmp/strace.$SMALL")
 to_big=$(timeouts "$tmp/strace.$BIG")
 diff=$((diff - 2 * (to_big - to_small)))
 echo "  without the watchdog's clock wake-ups ($to_small and $to_big expired timed waits, 2 system calls each): difference $diff"
-if [ "$small" -gt 0 ] && [ "${diff#-}" -lt "$SLACK" ]; then
+if [ -n "$exempt" ]; then
+  # The exempt ways' allocations reach ASan's allocator, which recycles its
+  # quarantine later, outside their windows (CI saw 75 such calls on the
+  # calling thread): the total says nothing about the runtime in this build.
+  # The per-way windows above still hold every other way to 0.
+  skip "system calls: totals not compared in this build: $exempt_why (difference $diff)"
+elif [ "$small" -gt 0 ] && [ "${diff#-}" -lt "$SLACK" ]; then
   pass "system calls: totals differ by $diff (< $SLACK) between $SMALL and $BIG calls per way: none per call"
 else
   fail "system calls: totals differ by $diff (limit $SLACK) between $SMALL and $BIG calls per way"
