@@ -2,7 +2,7 @@
 
 #include "bench/bench_util.h"
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 
 #include <atomic>
@@ -47,7 +47,7 @@ compileAndLoad(const std::vector<uint8_t> &Wasm, MemoryMode Mode,
   Expected<format::Artifact> Art = codegen::compileWasm(Wasm, Opts);
   if (!Art)
     return Art.takeError();
-  std::vector<uint8_t> Bytes = artifact::writeArtifact(*Art);
+  std::vector<uint8_t> Bytes = format::writeArtifact(*Art);
   return Module::load(Bytes);
 }
 

@@ -13,7 +13,7 @@
 #include "bench/bench_util.h"
 #include "bench/kiln_bench.h"
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 
 #include <benchmark/benchmark.h>
@@ -52,7 +52,7 @@ void registerCompile(const std::string &Name, std::vector<uint8_t> Wasm,
         S.counters["wasm_code_bytes"] = double(CodeBytes);
         S.counters["text_bytes"] = double(Text);
         S.counters["artifact_bytes"] =
-            double(artifact::writeArtifact(*Last).size());
+            double(format::writeArtifact(*Last).size());
         Opts.Mode = MemoryMode::BoundsChecked;
         Expected<format::Artifact> B = codegen::compileWasm(Wasm, Opts);
         if (B)

@@ -16,6 +16,7 @@ add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
                     -fno-sanitize-recover=all -fno-sanitize=vptr
                     -fno-omit-frame-pointer -g)
 
+add_subdirectory(format)
 add_subdirectory(runtime)
 # The runtime keeps frame pointers in a few functions with GCC's
 # [[gnu::optimize("no-omit-frame-pointer")]] (runtime/src/interrupt.h),

@@ -150,7 +150,7 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
     return Target.takeError();
   MemoryMode Mode = Opts.Mode.value_or(Target->Desc->DefaultMode);
   Arch A = Target->Desc->A;
-  if (Mode == MemoryMode::Guard && archPointerBytes(A) != 8)
+  if (!archSupportsMemoryMode(A, Mode))
     return Error::make(ErrorKind::Usage,
                        std::string("guard-page memory needs a 64-bit target; ") +
                            Target->Desc->Name + " must use --bounds-checks");

@@ -3,7 +3,7 @@
 // The compiler's entry point: decode, validate and lower every function,
 // optimize, generate code for the target, lay the object out as a code image
 // and describe the module for the runtime. The result is an in-memory
-// format::Artifact; compiler/artifact/writer.h serializes it.
+// format::Artifact; kiln/format_writer.h serializes it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_CODEGEN_COMPILE_H

@@ -2,6 +2,8 @@
 
 #include "compiler/codegen/object_arch.h"
 
+#include "kiln/format_tables.h"
+
 namespace kiln::codegen {
 
 const ArchRelocator &x86_64Relocator();
@@ -51,8 +53,7 @@ Error absolutePointer(Arch A, const char *TypeName, const Fixup &F,
     if (Addend != 0)
       return fixupError(A, TypeName, F, "libcall address with an addend");
     Out.Relocs.push_back({F.Place,
-                          uint8_t(Ptr == 8 ? format::RelocKind::LibcallAbs64
-                                           : format::RelocKind::LibcallAbs32),
+                          uint8_t(format::libcallRelocFor(Ptr)),
                           uint32_t(F.Libcall)});
     return Error::success();
   }
@@ -60,8 +61,7 @@ Error absolutePointer(Arch A, const char *TypeName, const Fixup &F,
   if (V < 0 || V >= int64_t(Out.Image.Bytes.size()))
     return fixupError(A, TypeName, F, "address outside the image");
   Out.Relocs.push_back({F.Place,
-                        uint8_t(Ptr == 8 ? format::RelocKind::ImageAbs64
-                                         : format::RelocKind::ImageAbs32),
+                        uint8_t(format::imageRelocFor(Ptr)),
                         uint32_t(V)});
   return Error::success();
 }

@@ -4,6 +4,8 @@
 
 #include "compiler/codegen/object_arch.h"
 
+#include "kiln/format_tables.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
@@ -128,10 +130,7 @@ Expected<LaidOutImage> layOutObject(llvm::MemoryBufferRef Buf, Arch A,
     Pos = alignTo(Pos, PtrBytes);
     SlotOffset[Index] = Pos;
     Out.Relocs.push_back(
-        {Pos,
-         uint8_t(PtrBytes == 8 ? format::RelocKind::LibcallAbs64
-                               : format::RelocKind::LibcallAbs32),
-         uint32_t(Index)});
+        {Pos, uint8_t(format::libcallRelocFor(PtrBytes)), uint32_t(Index)});
     Pos += PtrBytes;
   }
   Out.Image.PageAlign = PageAlign;

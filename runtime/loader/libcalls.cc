@@ -1,8 +1,9 @@
 //===- runtime/loader/libcalls.cc - Addresses of the libcalls -------------===//
 //
-// Built from libcalls.def with switches rather than a table: there is no
+// Built from libcalls.def with a switch rather than a table: there is no
 // static data to initialize (no static constructors in libkiln), and a
 // duplicated index in the .def is a duplicate case label, i.e. a build error.
+// The rows' count and names are the format's (kiln/format_tables.h).
 // The routines are the C library's own (`::memcpy`, `::ceilf`, ...), the
 // same ones LLVM assumed when it emitted calls to them.
 //
@@ -32,23 +33,6 @@ extern "C" {
 
 namespace kiln::loader {
 
-static constexpr uint32_t NumRows = 0
-#define KILN_LIBCALL(Name, Index) +1
-#include "kiln/libcalls.def"
-    ;
-
-// Indices must be exactly 0..NumRows-1 so a bound check is the whole check;
-// together with the switch's duplicate-case error this proves it.
-static constexpr bool indicesAreDense() {
-  uint32_t Max = 0;
-#define KILN_LIBCALL(Name, Index) Max = Max > (Index) ? Max : (Index);
-#include "kiln/libcalls.def"
-  return Max + 1 == NumRows;
-}
-static_assert(indicesAreDense(), "libcalls.def indices must be 0..N-1");
-
-uint32_t numLibcalls() { return NumRows; }
-
 void *libcallAddress(uint32_t Index) {
   // A function's address as a data pointer: conditionally supported in ISO
   // C++, and exactly what the image's pointer slots hold on every target
@@ -64,16 +48,6 @@ void *libcallAddress(uint32_t Index) {
   case Index:                                                                  \
     return nullptr;
 #endif
-#include "kiln/libcalls.def"
-  }
-  return nullptr;
-}
-
-const char *libcallName(uint32_t Index) {
-  switch (Index) {
-#define KILN_LIBCALL(Name, Index)                                              \
-  case Index:                                                                  \
-    return #Name;
 #include "kiln/libcalls.def"
   }
   return nullptr;

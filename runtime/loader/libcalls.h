@@ -2,7 +2,8 @@
 //
 // The loader's side of kiln/libcalls.def: the address this process gives
 // each routine generated code may call. LibcallAbs* relocations write these
-// into the image's slots; the verifier bounds every index by numLibcalls().
+// into the image's slots; the verifier bounds every index by
+// format::NumLibcalls, and format::libcallName() names them.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_LOADER_LIBCALLS_H
@@ -12,14 +13,8 @@
 
 namespace kiln::loader {
 
-/// Rows in libcalls.def; valid indices are [0, numLibcalls()).
-uint32_t numLibcalls();
-
 /// The routine's address, or null for an index out of range.
 void *libcallAddress(uint32_t Index);
-
-/// The routine's C name ("memcpy"), or null for an index out of range.
-const char *libcallName(uint32_t Index);
 
 } // namespace kiln::loader
 

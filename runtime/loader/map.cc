@@ -11,6 +11,8 @@
 
 #include "loader/libcalls.h"
 
+#include "kiln/format_tables.h"
+
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@
 namespace kiln::loader {
 
 using format::RelocKind;
+using format::relocBytes;
 
 static size_t pageSize() {
   long P = sysconf(_SC_PAGESIZE);
@@ -30,16 +33,6 @@ static size_t pageSize() {
 
 static size_t roundUp(size_t V, size_t Align) {
   return (V + Align - 1) / Align * Align;
-}
-
-static unsigned relocBytes(uint8_t Kind) {
-  switch (RelocKind(Kind)) {
-#define KILN_RELOC(Name, Num, Bytes)                                           \
-  case RelocKind::Name:                                                        \
-    return Bytes;
-#include "kiln/relocs.def"
-  }
-  return 0;
 }
 
 /// The value a relocation stores: an address in this process.

@@ -19,10 +19,13 @@
 // safe: an artifact is as trustworthy as the compiler that produced it and
 // the channel that delivered it (sign it if that channel is hostile).
 //
-// The order is fixed and cheap-first: size, magic, format version, arch,
-// pointer size, memory mode, section table, section digests, trailer digest,
-// zero padding, parsing, then semantic checks. Every refusal names the byte
-// offset of the field or record at fault and, past the table, the section.
+// The order is fixed and cheap-first: the preamble as the format reader
+// checks it (kiln/format_reader.h), then whether this runtime takes its
+// architecture and memory mode, then the rest of the file through the same
+// reader (section table, digests, padding, records), then the format-version
+// compatibility, the machine the code needs, and the semantic checks. Every
+// refusal names the byte offset of the field or record at fault and, past
+// the table, the section.
 //
 // All arithmetic on file-supplied numbers is done in uint64_t on values that
 // are at most 32 bits wide, or written as `Off > Size || Len > Size - Off`,
@@ -35,9 +38,9 @@
 #include "loader/libcalls.h"
 
 #include "kiln/abi.h"
-#include "kiln/format_io.h"
+#include "kiln/format_reader.h"
+#include "kiln/format_tables.h"
 #include "kiln/host_cpu.h"
-#include "kiln/sha256.h"
 
 #include <unistd.h>
 
@@ -58,85 +61,7 @@ using namespace kiln::format;
 using format::ExternKind;
 using format::NoIndex;
 
-//===----------------------------------------------------------------------===//
-// Tables generated from the .def files
-//===----------------------------------------------------------------------===//
-
-static constexpr SectionId SectionOrder[] = {
-#define KILN_SECTION(Name, Id, Required) SectionId::Name,
-#include "kiln/sections.def"
-};
-static constexpr uint32_t NumSections =
-    sizeof(SectionOrder) / sizeof(SectionOrder[0]);
-
-static constexpr size_t sectionIndex(SectionId Id) {
-  for (size_t I = 0; I < NumSections; ++I)
-    if (SectionOrder[I] == Id)
-      return I;
-  return NumSections;
-}
-
-static bool isKnownSectionId(uint32_t Id) {
-  switch (SectionId(Id)) {
-#define KILN_SECTION(Name, Num, Required) case SectionId::Name:
-#include "kiln/sections.def"
-    return true;
-  }
-  return false;
-}
-
-/// Bytes a relocation writes, or 0 for a kind relocs.def does not list.
-static unsigned relocBytes(uint8_t Kind) {
-  switch (RelocKind(Kind)) {
-#define KILN_RELOC(Name, Num, Bytes)                                           \
-  case RelocKind::Name:                                                        \
-    return Bytes;
-#include "kiln/relocs.def"
-  }
-  return 0;
-}
-
-static const char *relocName(uint8_t Kind) {
-  switch (RelocKind(Kind)) {
-#define KILN_RELOC(Name, Num, Bytes)                                           \
-  case RelocKind::Name:                                                        \
-    return #Name;
-#include "kiln/relocs.def"
-  }
-  return "unknown";
-}
-
-static bool isImageReloc(RelocKind K) {
-  switch (K) {
-  case RelocKind::ImageAbs64:
-  case RelocKind::ImageAbs32:
-    return true;
-  case RelocKind::LibcallAbs64:
-  case RelocKind::LibcallAbs32:
-    return false;
-  }
-  KILN_UNREACHABLE("relocation kind checked before");
-}
-
-static bool isKnownArch(uint8_t A) {
-  switch (Arch(A)) {
-  case Arch::X86_64:
-  case Arch::AArch64:
-  case Arch::Arm:
-  case Arch::RiscV64:
-    return true;
-  }
-  return false;
-}
-
-static bool isKnownMemoryMode(uint8_t M) {
-  switch (MemoryMode(M)) {
-  case MemoryMode::Guard:
-  case MemoryMode::BoundsChecked:
-    return true;
-  }
-  return false;
-}
+static bool isImageReloc(RelocKind K) { return !isLibcallReloc(K); }
 
 //===----------------------------------------------------------------------===//
 // Small helpers
@@ -144,15 +69,6 @@ static bool isKnownMemoryMode(uint8_t M) {
 
 static Error refuse(uint64_t Offset, std::string Message) {
   return Error::make(ErrorKind::Refused, std::move(Message)).atOffset(Offset);
-}
-
-static uint32_t read32(std::span<const uint8_t> B, size_t At) {
-  return uint32_t(B[At]) | uint32_t(B[At + 1]) << 8 |
-         uint32_t(B[At + 2]) << 16 | uint32_t(B[At + 3]) << 24;
-}
-
-static uint64_t read64(std::span<const uint8_t> B, size_t At) {
-  return uint64_t(read32(B, At)) | uint64_t(read32(B, At + 4)) << 32;
 }
 
 static unsigned long long ull(uint64_t V) { return V; }
@@ -173,24 +89,6 @@ static std::string escaped(const std::string &S) {
 static std::string quoted(const std::string &S) {
   return "'" + escaped(S) + "'";
 }
-
-static bool isValType(uint8_t T) {
-  switch (T) {
-  case 0x7f: // i32
-  case 0x7e: // i64
-  case 0x7d: // f32
-  case 0x7c: // f64
-  case 0x7b: // v128
-  case 0x70: // funcref
-  case 0x6f: // externref
-    return true;
-  default:
-    return false;
-  }
-}
-
-static bool isRefType(uint8_t T) { return T == 0x70 || T == 0x6f; }
-
 
 /// Kinds as messages name them: "unknown function 3", "table 1".
 static const char *externKindName(uint8_t K) {
@@ -221,50 +119,6 @@ static bool isKnownExternKind(uint8_t K) {
 //===----------------------------------------------------------------------===//
 
 namespace {
-
-/// Reads like ByteReader and remembers where each top-level record of a
-/// vector section starts, so semantic refusals can point at the record.
-/// It goes through format::sectionFields like the writer, so the section
-/// layout is still described only once.
-class RecordingReader {
-public:
-  RecordingReader(ByteReader &R, std::vector<size_t> &Starts)
-      : R(R), Starts(Starts) {}
-
-  void u8(uint8_t &V) { R.u8(V); }
-  void u32(uint32_t &V) { R.u32(V); }
-  void u64(uint64_t &V) { R.u64(V); }
-  template <size_t N> void bytes(std::array<uint8_t, N> &A) { R.bytes(A); }
-  void str(std::string &S) { R.str(S); }
-  void blob(std::vector<uint8_t> &B) { R.blob(B); }
-  template <typename T, typename Fn> void vec(std::vector<T> &V, Fn F) {
-    bool TopLevel = Depth == 0;
-    ++Depth;
-    R.vec(V, [&](T &E) {
-      if (TopLevel)
-        Starts.push_back(R.offset());
-      F(E);
-    });
-    --Depth;
-  }
-
-private:
-  ByteReader &R;
-  std::vector<size_t> &Starts;
-  unsigned Depth = 0;
-};
-
-/// Where each section and each of its records starts in the file.
-struct Layout {
-  std::array<uint64_t, NumSections> SectionAt{};
-  std::array<std::vector<size_t>, NumSections> RecordAt;
-
-  uint64_t section(SectionId Id) const { return SectionAt[sectionIndex(Id)]; }
-  uint64_t record(SectionId Id, size_t I) const {
-    const std::vector<size_t> &R = RecordAt[sectionIndex(Id)];
-    return I < R.size() ? R[I] : section(Id);
-  }
-};
 
 /// The semantic checks: everything the loader and instantiation will index
 /// with, checked against what it indexes.
@@ -350,7 +204,7 @@ Error Checker::checkTypes() {
     for (const std::vector<uint8_t> *List :
          {&A.Types[I].Params, &A.Types[I].Results})
       for (uint8_t T : *List)
-        if (!isValType(T))
+        if (!isValTypeByte(T))
           return fail(
               SectionId::Types, I,
               formatString("type %zu: invalid value type 0x%02x", I, T));
@@ -405,7 +259,7 @@ Error Checker::checkImports() {
       FuncImports.push_back(&Imp);
       break;
     case ExternKind::Table:
-      if (!isRefType(Imp.ElemType))
+      if (!isRefTypeByte(Imp.ElemType))
         return fail(SectionId::Imports, I,
                     formatString("%s: invalid table element type 0x%02x",
                                  What.c_str(), Imp.ElemType));
@@ -417,7 +271,7 @@ Error Checker::checkImports() {
       ++ImportedMemories;
       break;
     case ExternKind::Global:
-      if (!isValType(Imp.ValType))
+      if (!isValTypeByte(Imp.ValType))
         return fail(SectionId::Imports, I,
                     formatString("%s: invalid value type 0x%02x", What.c_str(),
                                  Imp.ValType));
@@ -448,7 +302,7 @@ Error Checker::checkFunctionTypes() {
 Error Checker::checkTables() {
   for (size_t I = 0; I < A.Tables.size(); ++I) {
     std::string What = formatString("table %zu", TableTypes.size());
-    if (!isRefType(A.Tables[I].ElemType))
+    if (!isRefTypeByte(A.Tables[I].ElemType))
       return fail(SectionId::Tables, I,
                   formatString("%s: invalid element type 0x%02x", What.c_str(),
                                A.Tables[I].ElemType));
@@ -507,7 +361,7 @@ Error Checker::checkConst(const ConstExprRec &C, uint8_t Want, SectionId Id,
     Type = GlobalImports[C.Index]->ValType;
     break;
   case ConstKind::RefNull:
-    if (!isRefType(C.Type))
+    if (!isRefTypeByte(C.Type))
       return fail(Id, Record,
                   formatString("%s: ref.null of invalid type 0x%02x",
                                What.c_str(), C.Type));
@@ -539,7 +393,7 @@ Error Checker::checkGlobals() {
   for (size_t I = 0; I < A.Globals.size(); ++I) {
     const GlobalRec &G = A.Globals[I];
     std::string What = formatString("global %llu", ull(ImportedGlobals + I));
-    if (!isValType(G.ValType))
+    if (!isValTypeByte(G.ValType))
       return fail(SectionId::Globals, I,
                   formatString("%s: invalid value type 0x%02x", What.c_str(),
                                G.ValType));
@@ -700,7 +554,7 @@ Error Checker::checkTrampolines() {
 Error Checker::checkRelocs() {
   const ImageRec &Img = A.Image;
   uint64_t Size = Img.Bytes.size();
-  uint32_t Libcalls = numLibcalls();
+  uint32_t Libcalls = NumLibcalls;
   for (size_t I = 0; I < A.Relocs.size(); ++I) {
     const RelocRec &R = A.Relocs[I];
     unsigned Width = relocBytes(R.Kind);
@@ -824,7 +678,7 @@ Error Checker::checkElems() {
     if (E.Mode > uint8_t(SegmentMode::Declarative))
       return fail(SectionId::Elems, I,
                   formatString("%s: invalid mode %u", What.c_str(), E.Mode));
-    if (!isRefType(E.ElemType))
+    if (!isRefTypeByte(E.ElemType))
       return fail(SectionId::Elems, I,
                   formatString("%s: invalid element type 0x%02x", What.c_str(),
                                E.ElemType));
@@ -868,193 +722,32 @@ Error Checker::checkDatas() {
 }
 
 //===----------------------------------------------------------------------===//
-// The file: preamble, section table, digests
+// What this runtime takes
 //===----------------------------------------------------------------------===//
 
-static Error checkPreamble(std::span<const uint8_t> B,
-                           const LoadOptions &Opts) {
-  if (B.size() < PreambleBytes)
-    return refuse(0, formatString("file is %zu bytes, too small for a kiln "
-                                  "artifact (the preamble alone is %u)",
-                                  B.size(), PreambleBytes));
-  if (std::memcmp(B.data(), Magic, sizeof(Magic)) != 0)
-    return refuse(0, "not a kiln artifact");
-  uint32_t Version = read32(B, 8);
-  if (Version > FormatVersion)
-    return refuse(8, formatString("format version %u is newer than this "
-                                  "runtime reads (versions %u to %u): update "
-                                  "the runtime, or compile with the compiler "
-                                  "of this release",
-                                  Version, OldestReadableFormatVersion,
-                                  FormatVersion));
-  if (Version < OldestReadableFormatVersion)
-    return refuse(8, formatString("format version %u is older than this "
-                                  "runtime reads (versions %u to %u): "
-                                  "recompile the module",
-                                  Version, OldestReadableFormatVersion,
-                                  FormatVersion));
-
-  uint8_t ArchByte = B[12];
-  if (!isKnownArch(ArchByte))
-    return refuse(12, formatString("unknown architecture %u", ArchByte));
-  Arch A = Arch(ArchByte);
+/// The preamble against this runtime: its architecture and the memory modes
+/// it allows. Before anything is hashed, so that a file for another machine
+/// is refused as that, not as whatever else is wrong with it.
+static Error checkRuntimeTakes(const PreambleRec &P, const LoadOptions &Opts) {
+  Arch A = Arch(P.TargetArch);
   if (A != Opts.ExpectedArch)
-    return refuse(12, formatString("built for %s, this runtime is %s",
-                                   archName(A), archName(Opts.ExpectedArch)));
-  if (B[14] != archPointerBytes(A))
-    return refuse(14, formatString("pointer size %u bytes, but %s pointers "
-                                   "are %u bytes",
-                                   B[14], archName(A), archPointerBytes(A)));
-
-  uint8_t ModeByte = B[13];
-  if (!isKnownMemoryMode(ModeByte))
-    return refuse(13, formatString("unknown memory mode %u", ModeByte));
-  switch (MemoryMode(ModeByte)) {
+    return refuse(preambleOffset(&PreambleRec::TargetArch),
+                  formatString("built for %s, this runtime is %s",
+                               archName(A), archName(Opts.ExpectedArch)));
+  const size_t ModeAt = preambleOffset(&PreambleRec::Mode);
+  switch (MemoryMode(P.Mode)) {
   case MemoryMode::Guard:
     if (!Opts.AllowGuard)
-      return refuse(13, "artifact uses guard-page memory, which this device "
-                        "cannot honour (needs a 64-bit MMU target); "
-                        "recompile with --bounds-checks");
-    // Guard mode reserves the 32-bit index space beyond the memory; a
-    // 32-bit address space has no room for that.
-    if (archPointerBytes(A) != 8)
-      return refuse(13, formatString("artifact uses guard-page memory on %s, "
-                                     "which needs a 64-bit target",
-                                     archName(A)));
+      return refuse(ModeAt, "artifact uses guard-page memory, which this "
+                            "device cannot honour (needs a 64-bit MMU "
+                            "target); recompile with --bounds-checks");
     break;
   case MemoryMode::BoundsChecked:
     if (!Opts.AllowBoundsChecked)
-      return refuse(13, "artifact uses bounds-checked memory, which this "
-                        "runtime is configured not to allow; recompile "
-                        "without --bounds-checks");
+      return refuse(ModeAt, "artifact uses bounds-checked memory, which this "
+                            "runtime is configured not to allow; recompile "
+                            "without --bounds-checks");
     break;
-  }
-
-  if (B[15] != 0)
-    return refuse(15, formatString("reserved preamble byte is 0x%02x, must be "
-                                   "0",
-                                   B[15]));
-  uint32_t Count = read32(B, 16);
-  if (Count != NumSections)
-    return refuse(16, formatString("%u sections, format version %u has "
-                                   "exactly %u",
-                                   Count, FormatVersion, NumSections));
-  if (uint32_t Reserved = read32(B, 20))
-    return refuse(20, formatString("reserved preamble word is 0x%x, must be 0",
-                                   Reserved));
-  return Error::success();
-}
-
-/// Checks the section table and fills in where each section is.
-static Error checkSectionTable(std::span<const uint8_t> B, Layout &L,
-                               std::array<uint64_t, NumSections> &Sizes) {
-  uint64_t TableEnd = uint64_t(PreambleBytes) + NumSections * SectionEntryBytes;
-  if (B.size() < TableEnd + DigestBytes)
-    return refuse(PreambleBytes,
-                  formatString("section table and trailer need 0x%llx bytes, "
-                               "the file has 0x%zx",
-                               ull(TableEnd + DigestBytes), B.size()));
-  uint64_t TrailerAt = B.size() - DigestBytes;
-  uint64_t PrevEnd = TableEnd;
-  for (uint32_t I = 0; I < NumSections; ++I) {
-    size_t E = PreambleBytes + size_t(I) * SectionEntryBytes;
-    uint32_t Id = read32(B, E);
-    const char *Want = sectionName(SectionOrder[I]);
-    if (!isKnownSectionId(Id))
-      return refuse(E, formatString("unknown section id %u", Id));
-    const char *Name = sectionName(SectionId(Id));
-    if (SectionId(Id) != SectionOrder[I])
-      return refuse(E, formatString("section %s where section %s was "
-                                    "expected; each section appears once, "
-                                    "in order",
-                                    Name, Want));
-    if (uint32_t Reserved = read32(B, E + 4))
-      return refuse(E + 4, formatString("section %s: reserved field is 0x%x, "
-                                        "must be 0",
-                                        Name, Reserved));
-    uint64_t Off = read64(B, E + 8), Size = read64(B, E + 16);
-    if (Off > B.size() || Size > B.size() - Off)
-      return refuse(E + 8, formatString("section %s: offset 0x%llx + size "
-                                        "0x%llx runs past the end of the file "
-                                        "(0x%zx bytes)",
-                                        Name, ull(Off), ull(Size), B.size()));
-    if (Off % SectionAlign)
-      return refuse(E + 8, formatString("section %s: offset 0x%llx is not "
-                                        "%u-byte aligned",
-                                        Name, ull(Off), SectionAlign));
-    if (Off < PrevEnd)
-      return refuse(E + 8, formatString("section %s: offset 0x%llx overlaps "
-                                        "the section table or the previous "
-                                        "section, which ends at 0x%llx",
-                                        Name, ull(Off), ull(PrevEnd)));
-    if (Off + Size > TrailerAt)
-      return refuse(E + 8,
-                    formatString("section %s: offset 0x%llx + size "
-                                 "0x%llx runs into the trailer at "
-                                 "0x%llx",
-                                 Name, ull(Off), ull(Size), ull(TrailerAt)));
-    L.SectionAt[I] = Off;
-    Sizes[I] = Size;
-    PrevEnd = Off + Size;
-  }
-  return Error::success();
-}
-
-static Error checkDigests(std::span<const uint8_t> B, const Layout &L,
-                          const std::array<uint64_t, NumSections> &Sizes) {
-  for (uint32_t I = 0; I < NumSections; ++I) {
-    size_t E = PreambleBytes + size_t(I) * SectionEntryBytes;
-    Digest D = sha256(B.subspan(size_t(L.SectionAt[I]), size_t(Sizes[I])));
-    if (std::memcmp(D.data(), B.data() + E + 24, DigestBytes) != 0) {
-      const char *Name = sectionName(SectionOrder[I]);
-      return refuse(L.SectionAt[I],
-                    formatString("checksum mismatch at section %s", Name))
-          .inSection(Name);
-    }
-  }
-  size_t TrailerAt = B.size() - DigestBytes;
-  Digest D = sha256(B.first(TrailerAt));
-  if (std::memcmp(D.data(), B.data() + TrailerAt, DigestBytes) != 0)
-    return refuse(TrailerAt, "checksum mismatch in the trailer: the preamble "
-                             "or the section table is corrupt");
-  return Error::success();
-}
-
-/// Bytes between sections are padding and must be zero. The checksums
-/// already cover them; this keeps artifacts canonical, so nothing can ride
-/// along in the file outside a section.
-static Error checkPadding(std::span<const uint8_t> B, const Layout &L,
-                          const std::array<uint64_t, NumSections> &Sizes) {
-  uint64_t Pos = uint64_t(PreambleBytes) + NumSections * SectionEntryBytes;
-  for (uint32_t I = 0; I <= NumSections; ++I) {
-    uint64_t Next = I < NumSections ? L.SectionAt[I] : B.size() - DigestBytes;
-    for (; Pos < Next; ++Pos)
-      if (B[size_t(Pos)] != 0)
-        return refuse(Pos, formatString("padding byte is 0x%02x, must be 0",
-                                        B[size_t(Pos)]));
-    if (I < NumSections)
-      Pos = L.SectionAt[I] + Sizes[I];
-  }
-  return Error::success();
-}
-
-static Error parseSections(std::span<const uint8_t> B, Layout &L,
-                           const std::array<uint64_t, NumSections> &Sizes,
-                           Artifact &A) {
-  for (uint32_t I = 0; I < NumSections; ++I) {
-    const char *Name = sectionName(SectionOrder[I]);
-    size_t Begin = size_t(L.SectionAt[I]);
-    ByteReader R(B.data(), Begin, Begin + size_t(Sizes[I]));
-    RecordingReader Io(R, L.RecordAt[I]);
-    sectionFields(Io, SectionOrder[I], A);
-    if (!R.ok())
-      return refuse(R.failOffset(), R.failReason()).inSection(Name);
-    if (!R.atEnd())
-      return refuse(R.offset(),
-                    formatString("%llu unexpected bytes after the section's "
-                                 "records",
-                                 ull(Begin + Sizes[I] - R.offset())))
-          .inSection(Name);
   }
   return Error::success();
 }
@@ -1144,23 +837,17 @@ static Error checkOlderVersion(const Artifact &A) {
 
 Expected<Artifact> verifyArtifact(std::span<const uint8_t> Bytes,
                                   const LoadOptions &Opts) {
-  KILN_CHECK(checkPreamble(Bytes, Opts));
-  Layout L;
-  std::array<uint64_t, NumSections> Sizes{};
-  KILN_CHECK(checkSectionTable(Bytes, L, Sizes));
-  KILN_CHECK(checkDigests(Bytes, L, Sizes));
-  KILN_CHECK(checkPadding(Bytes, L, Sizes));
-
-  Artifact A;
-  A.Version = read32(Bytes, 8);
-  A.TargetArch = Arch(Bytes[12]);
-  A.Mode = MemoryMode(Bytes[13]);
-  A.PointerBytes = Bytes[14];
-  KILN_CHECK(parseSections(Bytes, L, Sizes, A));
-  KILN_CHECK(checkOlderVersion(A));
-  KILN_CHECK(checkMachine(A, L, Opts));
-  KILN_CHECK(Checker(A, L).run());
-  return A;
+  Expected<PreambleRec> P = readPreamble(Bytes);
+  if (!P)
+    return P.takeError();
+  KILN_CHECK(checkRuntimeTakes(*P, Opts));
+  Expected<ReadArtifact> R = readArtifact(Bytes);
+  if (!R)
+    return R.takeError();
+  KILN_CHECK(checkOlderVersion(R->A));
+  KILN_CHECK(checkMachine(R->A, R->L, Opts));
+  KILN_CHECK(Checker(R->A, R->L).run());
+  return std::move(R->A);
 }
 
 } // namespace kiln::loader

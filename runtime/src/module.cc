@@ -29,6 +29,11 @@ Expected<std::shared_ptr<Module>> Module::load(std::span<const uint8_t> Bytes,
   return Impl::create(std::move(*A), std::move(*Image));
 }
 
+Expected<format::Artifact> Module::verify(std::span<const uint8_t> Bytes,
+                                          const LoadOptions &Opts) {
+  return loader::verifyArtifact(Bytes, Opts);
+}
+
 Module::Impl::Impl(format::Artifact A, loader::MappedImage Img)
     : Art(std::move(A)), Image(std::move(Img)) {}
 

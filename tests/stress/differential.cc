@@ -36,7 +36,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 #include "kiln/runtime.h"
 
@@ -396,7 +396,7 @@ bool runKiln(const std::vector<uint8_t> &Wasm, MemoryMode Mode, unsigned Opt,
     return false;
   }
   Expected<std::shared_ptr<Module>> M =
-      Module::load(artifact::writeArtifact(*A));
+      Module::load(format::writeArtifact(*A));
   if (!M) {
     Why = "load: " + M.takeError().str();
     return false;

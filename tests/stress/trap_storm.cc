@@ -12,7 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 #include "kiln/runtime.h"
 
@@ -76,7 +76,7 @@ int main(int Argc, char **Argv) {
     std::fprintf(stderr, "compile: %s\n", Art.takeError().str().c_str());
     return 1;
   }
-  std::vector<uint8_t> Bytes = artifact::writeArtifact(*Art);
+  std::vector<uint8_t> Bytes = format::writeArtifact(*Art);
   Expected<std::shared_ptr<Module>> M = Module::load(Bytes);
   if (!M) {
     std::fprintf(stderr, "load: %s\n", M.takeError().str().c_str());

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 #include "kiln/runtime.h"
 
@@ -33,7 +33,7 @@ std::vector<uint8_t> compileInc(MemoryMode Mode) {
   EXPECT_TRUE(bool(A));
   if (!A)
     return {};
-  return artifact::writeArtifact(*A);
+  return format::writeArtifact(*A);
 }
 
 } // namespace

@@ -18,7 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "loader/libcalls.h"
 #include "loader/map.h"
 #include "loader/verify.h"
@@ -289,12 +289,12 @@ std::string hex(uint64_t V) {
 //===----------------------------------------------------------------------===//
 
 TEST(Writer, IsDeterministic) {
-  EXPECT_EQ(artifact::writeArtifact(smallArtifact()),
-            artifact::writeArtifact(smallArtifact()));
+  EXPECT_EQ(format::writeArtifact(smallArtifact()),
+            format::writeArtifact(smallArtifact()));
 }
 
 TEST(Writer, WritesPreambleSectionTableAndTrailerAsFormatHSays) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   ASSERT_GE(B.size(), 840u);
   EXPECT_EQ(std::memcmp(B.data(), Magic, 8), 0);
   EXPECT_EQ(get32(B, 8), FormatVersion);
@@ -327,11 +327,11 @@ TEST(Writer, WritesPreambleSectionTableAndTrailerAsFormatHSays) {
 
 TEST(Verify, AcceptsAndRoundTripsSmallArtifact) {
   Artifact In = smallArtifact();
-  Bytes B = artifact::writeArtifact(In);
+  Bytes B = format::writeArtifact(In);
   Expected<Artifact> Out = verifyArtifact(B, x86Options());
   ASSERT_TRUE(bool(Out)) << Out.takeError().str();
   // Byte-identical after a second write: every field survived.
-  EXPECT_EQ(artifact::writeArtifact(*Out), B);
+  EXPECT_EQ(format::writeArtifact(*Out), B);
   EXPECT_EQ(Out->TargetArch, Arch::X86_64);
   EXPECT_EQ(Out->Mode, MemoryMode::Guard);
   EXPECT_EQ(Out->PointerBytes, 8);
@@ -361,7 +361,7 @@ TEST(Verify, AcceptsBoundsCheckedArtifactForArmv7) {
   A.Relocs[1].Kind = uint8_t(RelocKind::LibcallAbs32);
   LoadOptions O = x86Options();
   O.ExpectedArch = Arch::Arm;
-  Expected<Artifact> Out = verifyArtifact(artifact::writeArtifact(A), O);
+  Expected<Artifact> Out = verifyArtifact(format::writeArtifact(A), O);
   ASSERT_TRUE(bool(Out)) << Out.takeError().str();
   EXPECT_EQ(Out->TargetArch, Arch::Arm);
 }
@@ -373,7 +373,7 @@ TEST(Verify, AcceptsValidStartFunction) {
   A.Functions[1].TypeIndex = 2;
   A.Start = 2;
   Expected<Artifact> Out =
-      verifyArtifact(artifact::writeArtifact(A), x86Options());
+      verifyArtifact(format::writeArtifact(A), x86Options());
   ASSERT_TRUE(bool(Out)) << Out.takeError().str();
   EXPECT_EQ(Out->Start, 2u);
 }
@@ -383,7 +383,7 @@ TEST(Verify, AcceptsValidStartFunction) {
 //===----------------------------------------------------------------------===//
 
 TEST(Verify, RefusesFileSmallerThanPreamble) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   B.resize(23);
   expectRefusal(refusalOf(B), 0, nullptr,
                 "file is 23 bytes, too small for a kiln artifact (the "
@@ -391,7 +391,7 @@ TEST(Verify, RefusesFileSmallerThanPreamble) {
 }
 
 TEST(Verify, RefusesWrongMagic) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   B[4] = 'X';
   expectRefusal(refusalOf(B), 0, nullptr, "not a kiln artifact");
 }
@@ -404,7 +404,7 @@ TEST(Verify, RefusesWasmModuleAsNotAnArtifact) {
 }
 
 TEST(Verify, RefusesNewerFormatVersion) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put32(B, 8, FormatVersion + 1);
   expectRefusal(refusalOf(B), 8, nullptr,
                 formatString("format version %u is newer than this runtime "
@@ -417,7 +417,7 @@ TEST(Verify, RefusesNewerFormatVersion) {
 }
 
 TEST(Verify, RefusesFormatVersionOlderThanTheWindow) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put32(B, 8, OldestReadableFormatVersion - 1);
   expectRefusal(refusalOf(B), 8, nullptr,
                 formatString("format version %u is older than this runtime "
@@ -430,7 +430,7 @@ TEST(Verify, RefusesFormatVersionOlderThanTheWindow) {
 // The compatibility policy (format.h): a version-2 artifact means what a
 // version-3 one does unless a signature is large enough to pass in slots.
 TEST(Verify, ReadsVersionTwoWithoutLargeSignatures) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put32(B, 8, 2);
   reseal(B);
   Expected<format::Artifact> A =
@@ -442,7 +442,7 @@ TEST(Verify, RefusesVersionTwoWithALargeSignature) {
   format::Artifact Small = smallArtifact();
   Small.Types.push_back(
       {std::vector<uint8_t>(kiln::abi::MaxRegisterParams + 1, 0x7f), {}});
-  Bytes B = artifact::writeArtifact(Small);
+  Bytes B = format::writeArtifact(Small);
   put32(B, 8, 2);
   reseal(B);
   expectRefusal(refusalOf(B), 8, nullptr,
@@ -459,12 +459,12 @@ TEST(Verify, RefusesArtifactBuiltForOtherArch) {
   A.TargetArch = Arch::AArch64;
   A.Target.Triple = archTriple(A.TargetArch);
   A.Target.Features = "";
-  expectRefusal(refusalOf(artifact::writeArtifact(A)), 12, nullptr,
+  expectRefusal(refusalOf(format::writeArtifact(A)), 12, nullptr,
                 "built for aarch64, this runtime is x86_64");
 }
 
 TEST(Verify, RefusesUnknownArch) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   B[12] = 9;
   expectRefusal(refusalOf(B), 12, nullptr, "unknown architecture 9");
 }
@@ -472,12 +472,12 @@ TEST(Verify, RefusesUnknownArch) {
 TEST(Verify, RefusesPointerSizeNotMatchingArch) {
   Artifact A = smallArtifact();
   A.PointerBytes = 4;
-  expectRefusal(refusalOf(artifact::writeArtifact(A)), 14, nullptr,
+  expectRefusal(refusalOf(format::writeArtifact(A)), 14, nullptr,
                 "pointer size 4 bytes, but x86_64 pointers are 8 bytes");
 }
 
 TEST(Verify, RefusesUnknownMemoryMode) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   B[13] = 7;
   expectRefusal(refusalOf(B), 13, nullptr, "unknown memory mode 7");
 }
@@ -485,7 +485,7 @@ TEST(Verify, RefusesUnknownMemoryMode) {
 TEST(Verify, RefusesGuardModeWhenNotAllowed) {
   LoadOptions O = x86Options();
   O.AllowGuard = false;
-  expectRefusal(refusalOf(artifact::writeArtifact(smallArtifact()), O), 13,
+  expectRefusal(refusalOf(format::writeArtifact(smallArtifact()), O), 13,
                 nullptr,
                 "artifact uses guard-page memory, which this device cannot "
                 "honour (needs a 64-bit MMU target); recompile with "
@@ -497,7 +497,7 @@ TEST(Verify, RefusesBoundsCheckedModeWhenNotAllowed) {
   A.Mode = MemoryMode::BoundsChecked;
   LoadOptions O = x86Options();
   O.AllowBoundsChecked = false;
-  expectRefusal(refusalOf(artifact::writeArtifact(A), O), 13, nullptr,
+  expectRefusal(refusalOf(format::writeArtifact(A), O), 13, nullptr,
                 "artifact uses bounds-checked memory, which this runtime is "
                 "configured not to allow; recompile without --bounds-checks");
 }
@@ -510,13 +510,13 @@ TEST(Verify, RefusesGuardModeOn32BitTarget) {
   A.PointerBytes = 4;
   LoadOptions O = x86Options();
   O.ExpectedArch = Arch::Arm;
-  expectRefusal(refusalOf(artifact::writeArtifact(A), O), 13, nullptr,
+  expectRefusal(refusalOf(format::writeArtifact(A), O), 13, nullptr,
                 "artifact uses guard-page memory on armv7, which needs a "
                 "64-bit target");
 }
 
 TEST(Verify, RefusesNonZeroReservedPreambleFields) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   Bytes C = B;
   C[15] = 1;
   expectRefusal(refusalOf(C), 15, nullptr,
@@ -532,7 +532,7 @@ TEST(Verify, RefusesNonZeroReservedPreambleFields) {
 //===----------------------------------------------------------------------===//
 
 TEST(Verify, RefusesWrongSectionCount) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put32(B, 16, 13);
   expectRefusal(refusalOf(B), 16, nullptr,
                 formatString("13 sections, format version %u has exactly 14",
@@ -541,7 +541,7 @@ TEST(Verify, RefusesWrongSectionCount) {
 }
 
 TEST(Verify, RefusesTruncatedSectionTable) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   B.resize(100);
   expectRefusal(refusalOf(B), 24, nullptr,
                 "section table and trailer need 0x348 bytes, the file has "
@@ -549,14 +549,14 @@ TEST(Verify, RefusesTruncatedSectionTable) {
 }
 
 TEST(Verify, RefusesUnknownSectionIdByNumber) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put32(B, entryAt(SectionId::Imports), 99);
   expectRefusal(refusalOf(B), entryAt(SectionId::Imports), nullptr,
                 "unknown section id 99");
 }
 
 TEST(Verify, RefusesSectionsOutOfOrder) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put32(B, entryAt(SectionId::Types), uint32_t(SectionId::Imports));
   put32(B, entryAt(SectionId::Imports), uint32_t(SectionId::Types));
   expectRefusal(refusalOf(B), entryAt(SectionId::Types), nullptr,
@@ -565,7 +565,7 @@ TEST(Verify, RefusesSectionsOutOfOrder) {
 }
 
 TEST(Verify, RefusesDuplicateSection) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put32(B, entryAt(SectionId::Imports), uint32_t(SectionId::Types));
   expectRefusal(refusalOf(B), entryAt(SectionId::Imports), nullptr,
                 "section Types where section Imports was expected; each "
@@ -573,14 +573,14 @@ TEST(Verify, RefusesDuplicateSection) {
 }
 
 TEST(Verify, RefusesNonZeroReservedSectionEntryField) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put32(B, entryAt(SectionId::Code) + 4, 1);
   expectRefusal(refusalOf(B), entryAt(SectionId::Code) + 4, nullptr,
                 "section Code: reserved field is 0x1, must be 0");
 }
 
 TEST(Verify, RefusesMisalignedSection) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   uint64_t Off = sectionOffset(B, SectionId::Exports);
   put64(B, entryAt(SectionId::Exports) + 8, Off + 4);
   expectRefusal(refusalOf(B), entryAt(SectionId::Exports) + 8, nullptr,
@@ -589,7 +589,7 @@ TEST(Verify, RefusesMisalignedSection) {
 }
 
 TEST(Verify, RefusesSectionPastEndOfFile) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put64(B, entryAt(SectionId::Code) + 16, B.size());
   uint64_t Off = sectionOffset(B, SectionId::Code);
   expectRefusal(refusalOf(B), entryAt(SectionId::Code) + 8, nullptr,
@@ -601,7 +601,7 @@ TEST(Verify, RefusesSectionPastEndOfFile) {
 TEST(Verify, RefusesSectionWhoseSizeWrapsAround) {
   // Offset + size overflows 64 bits to a small number; written naively the
   // bounds check would pass.
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   uint64_t Off = sectionOffset(B, SectionId::Types);
   put64(B, entryAt(SectionId::Types) + 16, ~uint64_t(0) - Off + 16);
   Error E = refusalOf(B);
@@ -612,7 +612,7 @@ TEST(Verify, RefusesSectionWhoseSizeWrapsAround) {
 }
 
 TEST(Verify, RefusesSectionOverlappingTrailer) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   uint64_t Off = sectionOffset(B, SectionId::Code);
   uint64_t Size = sectionSize(B, SectionId::Code) + 16;
   put64(B, entryAt(SectionId::Code) + 16, Size);
@@ -622,7 +622,7 @@ TEST(Verify, RefusesSectionOverlappingTrailer) {
 }
 
 TEST(Verify, RefusesOverlappingSections) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   uint64_t TypesOff = sectionOffset(B, SectionId::Types);
   uint64_t TypesEnd = TypesOff + sectionSize(B, SectionId::Types);
   put64(B, entryAt(SectionId::Imports) + 8, TypesOff);
@@ -634,7 +634,7 @@ TEST(Verify, RefusesOverlappingSections) {
 }
 
 TEST(Verify, RefusesSectionOverlappingSectionTable) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put64(B, entryAt(SectionId::Target) + 8, 0x100);
   expectRefusal(refusalOf(B), entryAt(SectionId::Target) + 8, nullptr,
                 "section Target: offset 0x100 overlaps the section table or "
@@ -646,7 +646,7 @@ TEST(Verify, RefusesSectionOverlappingSectionTable) {
 //===----------------------------------------------------------------------===//
 
 TEST(Verify, RefusesCorruptedSectionNamingIt) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   uint64_t Code = sectionOffset(B, SectionId::Code);
   B[Code + 16 + 3] ^= 0x01; // inside the function "answer"
   expectRefusal(refusalOf(B), Code, "Code",
@@ -654,14 +654,14 @@ TEST(Verify, RefusesCorruptedSectionNamingIt) {
 }
 
 TEST(Verify, RefusesCorruptedSectionDigest) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   B[entryAt(SectionId::Exports) + 24] ^= 0x80;
   expectRefusal(refusalOf(B), sectionOffset(B, SectionId::Exports), "Exports",
                 "checksum mismatch at section Exports");
 }
 
 TEST(Verify, RefusesCorruptedTrailer) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   B.back() ^= 0x01;
   expectRefusal(refusalOf(B), B.size() - 32, nullptr,
                 "checksum mismatch in the trailer: the preamble or the "
@@ -669,7 +669,7 @@ TEST(Verify, RefusesCorruptedTrailer) {
 }
 
 TEST(Verify, RefusesCorruptedPaddingThroughTrailer) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   uint64_t Start = sectionOffset(B, SectionId::Start);
   B[Start + 4] = 0xaa; // padding after the 4-byte Start section
   expectRefusal(refusalOf(B), B.size() - 32, nullptr,
@@ -678,7 +678,7 @@ TEST(Verify, RefusesCorruptedPaddingThroughTrailer) {
 }
 
 TEST(Verify, RefusesNonZeroPadding) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   uint64_t Start = sectionOffset(B, SectionId::Start);
   B[Start + 4] = 0xaa;
   reseal(B);
@@ -687,7 +687,7 @@ TEST(Verify, RefusesNonZeroPadding) {
 }
 
 TEST(Verify, RefusesTruncatedRecord) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put64(B, entryAt(SectionId::Start) + 16, 3);
   B[sectionOffset(B, SectionId::Start) + 3] = 0; // now padding, which is zero
   reseal(B);
@@ -696,7 +696,7 @@ TEST(Verify, RefusesTruncatedRecord) {
 }
 
 TEST(Verify, RefusesSectionWithTrailingBytes) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   put64(B, entryAt(SectionId::Start) + 16, 8);
   reseal(B);
   uint64_t Start = sectionOffset(B, SectionId::Start);
@@ -705,7 +705,7 @@ TEST(Verify, RefusesSectionWithTrailingBytes) {
 }
 
 TEST(Verify, RefusesVectorLengthBeyondSection) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   uint64_t Types = sectionOffset(B, SectionId::Types);
   put32(B, Types, 0xffffffff);
   reseal(B);
@@ -714,7 +714,7 @@ TEST(Verify, RefusesVectorLengthBeyondSection) {
 }
 
 TEST(Verify, RefusesStringRunningPastSection) {
-  Bytes B = artifact::writeArtifact(smallArtifact());
+  Bytes B = format::writeArtifact(smallArtifact());
   uint64_t Target = sectionOffset(B, SectionId::Target);
   put32(B, Target, 0x7fffffff);
   reseal(B);
@@ -731,7 +731,7 @@ template <class T>
 void expectRecordRefusal(const Artifact &A, SectionId Id,
                          const std::vector<T> &Recs, size_t Record,
                          const std::string &Message) {
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   expectRefusal(refusalOf(B), recordAt(B, Id, Recs, Record), sectionName(Id),
                 Message);
 }
@@ -784,7 +784,7 @@ TEST(Verify, RefusesInvalidMutabilityFlag) {
 TEST(Verify, RefusesFunctionTypeIndexOutOfRange) {
   Artifact A = smallArtifact();
   A.Functions[1].TypeIndex = 2;
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   Error E = refusalOf(B);
   expectRefusal(E, recordAt(B, SectionId::Functions, A.Functions, 1),
                 "Functions", "function 2: type index 2 out of range (2 types)");
@@ -794,7 +794,7 @@ TEST(Verify, RefusesFunctionTypeIndexOutOfRange) {
 TEST(Verify, RefusesFunctionOutsideText) {
   Artifact A = smallArtifact();
   A.Functions[0].CodeSize = TextSize + 1;
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   Error E = refusalOf(B);
   expectRefusal(E, recordAt(B, SectionId::Functions, A.Functions, 0),
                 "Functions",
@@ -860,7 +860,7 @@ TEST(Verify, RefusesTrampolinesSharedAcrossSignatures) {
   // An entry is never an exit, even of the same type.
   Artifact B = smallArtifact();
   B.Trampolines[0].ExitOffset = B.Trampolines[0].EntryOffset;
-  Bytes Out = artifact::writeArtifact(B);
+  Bytes Out = format::writeArtifact(B);
   EXPECT_TRUE(refusalOf(Out).message().find("is also the entry trampoline of "
                                             "type 0") != std::string::npos)
       << refusalOf(Out).str();
@@ -870,14 +870,14 @@ TEST(Verify, AcceptsTrampolinesSharedByOneSignature) {
   Artifact A = smallArtifact();
   A.Types.push_back(A.Types[0]); // a second () -> i32
   A.Trampolines.push_back(A.Trampolines[0]);
-  Expected<Artifact> Out = verifyArtifact(artifact::writeArtifact(A), x86Options());
+  Expected<Artifact> Out = verifyArtifact(format::writeArtifact(A), x86Options());
   EXPECT_TRUE(bool(Out)) << (Out ? "" : Out.takeError().str());
 }
 
 TEST(Verify, RefusesMissingTrampoline) {
   Artifact A = smallArtifact();
   A.Trampolines.pop_back();
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   expectRefusal(refusalOf(B), sectionOffset(B, SectionId::Trampolines),
                 "Trampolines",
                 "1 trampoline pairs for 2 types; there must be one per type");
@@ -894,7 +894,7 @@ TEST(Verify, RefusesTrampolineOutsideText) {
 TEST(Verify, RefusesPageAlignNotPowerOfTwo) {
   Artifact A = smallArtifact();
   A.Image.PageAlign = 6000;
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   expectRefusal(refusalOf(B), sectionOffset(B, SectionId::Code), "Code",
                 "image page alignment 6000 is not a power of two >= 4096");
 }
@@ -902,7 +902,7 @@ TEST(Verify, RefusesPageAlignNotPowerOfTwo) {
 TEST(Verify, RefusesPageAlignBelow4096) {
   Artifact A = smallArtifact();
   A.Image.PageAlign = 2048;
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   expectRefusal(refusalOf(B), sectionOffset(B, SectionId::Code), "Code",
                 "image page alignment 2048 is not a power of two >= 4096");
 }
@@ -911,7 +911,7 @@ TEST(Verify, RefusesTextRunningIntoReadOnlyData) {
   Artifact A = smallArtifact();
   uint32_t P = pageAlign();
   A.Image.TextSize = P + 1;
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   expectRefusal(refusalOf(B), sectionOffset(B, SectionId::Code) + 4, "Code",
                 "text size " + hex(P + 1) +
                     " runs into the read-only data at " + hex(P));
@@ -921,7 +921,7 @@ TEST(Verify, RefusesReadOnlyOffsetPastImageEnd) {
   Artifact A = smallArtifact();
   uint32_t P = pageAlign();
   A.Image.ReadOnlyOffset = 2 * P;
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   expectRefusal(refusalOf(B), sectionOffset(B, SectionId::Code) + 8, "Code",
                 "read-only data offset " + hex(2 * P) +
                     " is past the end of the image (" + hex(P + RoBytes) +
@@ -932,7 +932,7 @@ TEST(Verify, RefusesReadOnlyOffsetNotPageAligned) {
   Artifact A = smallArtifact();
   uint32_t P = pageAlign();
   A.Image.ReadOnlyOffset = P + 16;
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   expectRefusal(refusalOf(B), sectionOffset(B, SectionId::Code) + 8, "Code",
                 "read-only data offset " + hex(P + 16) +
                     " is not a multiple of the page alignment " + hex(P));
@@ -994,7 +994,7 @@ TEST(Verify, RefusesAbs64RelocOn32BitTarget) {
   A.Relocs[0].Kind = uint8_t(RelocKind::ImageAbs32);
   LoadOptions O = x86Options();
   O.ExpectedArch = Arch::Arm;
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   expectRefusal(refusalOf(B, O), recordAt(B, SectionId::Relocs, A.Relocs, 1),
                 "Relocs",
                 "relocation 1: LibcallAbs64 writes 8 bytes, but armv7 pointers "
@@ -1013,7 +1013,7 @@ TEST(Verify, RefusesImageRelocTargetOutsideImage) {
 
 TEST(Verify, RefusesUnknownLibcall) {
   Artifact A = smallArtifact();
-  uint32_t N = loader::numLibcalls();
+  uint32_t N = format::NumLibcalls;
   A.Relocs[1].Value = N;
   expectRecordRefusal(A, SectionId::Relocs, A.Relocs, 1,
                       "relocation 1: LibcallAbs64 names libcall " +
@@ -1055,7 +1055,7 @@ TEST(Verify, RefusesDuplicateExportName) {
 TEST(Verify, RefusesStartFunctionOutOfRange) {
   Artifact A = smallArtifact();
   A.Start = 3;
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   expectRefusal(refusalOf(B), sectionOffset(B, SectionId::Start), "Start",
                 "start function 3 out of range (3 functions)");
 }
@@ -1063,7 +1063,7 @@ TEST(Verify, RefusesStartFunctionOutOfRange) {
 TEST(Verify, RefusesStartFunctionWithParameters) {
   Artifact A = smallArtifact();
   A.Start = 0; // env.log takes (i32, i64)
-  Bytes B = artifact::writeArtifact(A);
+  Bytes B = format::writeArtifact(A);
   Error E = refusalOf(B);
   expectRefusal(E, sectionOffset(B, SectionId::Start), "Start",
                 "start function 0 has parameters or results");
@@ -1207,7 +1207,7 @@ TEST(Verify, RefusesInvalidTableElemType) {
 //===----------------------------------------------------------------------===//
 
 TEST(Verify, RefusesEverySingleByteChange) {
-  const Bytes B = artifact::writeArtifact(smallArtifact());
+  const Bytes B = format::writeArtifact(smallArtifact());
   for (size_t I = 0; I < B.size(); ++I) {
     Bytes C = B;
     C[I] ^= 0xff;
@@ -1220,7 +1220,7 @@ TEST(Verify, RefusesEverySingleByteChange) {
 }
 
 TEST(Verify, RefusesEveryTruncation) {
-  const Bytes B = artifact::writeArtifact(smallArtifact());
+  const Bytes B = format::writeArtifact(smallArtifact());
   for (size_t Len = 0; Len < B.size(); ++Len) {
     Expected<Artifact> A =
         verifyArtifact(std::span<const uint8_t>(B.data(), Len), x86Options());
@@ -1239,7 +1239,7 @@ TEST(Verify, RefusesOrSafelyAcceptsEveryResealedByteChange) {
   // The zero filler between the end of the text and the page-aligned
   // read-only part is skipped: each of its ~4000 bytes is one more harmless
   // byte of unused image, and they would make this test several times slower.
-  const Bytes B = artifact::writeArtifact(smallArtifact());
+  const Bytes B = format::writeArtifact(smallArtifact());
   uint64_t ImageAt = sectionOffset(B, SectionId::Code) + 16; // after 4 u32s
   uint64_t FillerBegin = ImageAt + TextSize, FillerEnd = ImageAt + pageAlign();
   size_t Accepted = 0;
@@ -1274,24 +1274,24 @@ TEST(Libcalls, CoverEveryRowOfLibcallsDef) {
   uint32_t Rows = 0;
 #define KILN_LIBCALL(Name, Index)                                              \
   ++Rows;                                                                      \
-  EXPECT_STREQ(loader::libcallName(Index), #Name);                             \
+  EXPECT_STREQ(format::libcallName(Index), #Name);                             \
   EXPECT_NE(loader::libcallAddress(Index), nullptr) << #Name;
 #if !defined(__arm__) // ARM EABI helpers exist only in an ARM runtime
 #define KILN_LIBCALL_ARM(Name, Index)                                          \
   ++Rows;                                                                      \
-  EXPECT_STREQ(loader::libcallName(Index), #Name);                             \
+  EXPECT_STREQ(format::libcallName(Index), #Name);                             \
   EXPECT_EQ(loader::libcallAddress(Index), nullptr) << #Name;
 #endif
 #include "kiln/libcalls.def"
-  EXPECT_EQ(loader::numLibcalls(), Rows);
+  EXPECT_EQ(format::NumLibcalls, Rows);
   EXPECT_EQ(loader::libcallAddress(Rows), nullptr);
-  EXPECT_EQ(loader::libcallName(Rows), nullptr);
+  EXPECT_EQ(format::libcallName(Rows), nullptr);
 }
 
 TEST(Libcalls, AreTheCLibraryRoutines) {
   EXPECT_EQ(loader::libcallAddress(0), reinterpret_cast<void *>(&::memcpy));
   auto Sqrtf = reinterpret_cast<float (*)(float)>(loader::libcallAddress(13));
-  EXPECT_STREQ(loader::libcallName(13), "sqrtf");
+  EXPECT_STREQ(format::libcallName(13), "sqrtf");
   EXPECT_EQ(Sqrtf(9.0f), 3.0f);
   auto Fma = reinterpret_cast<double (*)(double, double, double)>(
       loader::libcallAddress(20));
@@ -1369,7 +1369,7 @@ Artifact hostArtifact() {
 
 Expected<MappedImage> mapSmall() {
   Expected<Artifact> A =
-      verifyArtifact(artifact::writeArtifact(hostArtifact()), LoadOptions());
+      verifyArtifact(format::writeArtifact(hostArtifact()), LoadOptions());
   if (!A)
     return A.takeError();
   return MappedImage::map(A->Image, A->Relocs);

@@ -10,7 +10,7 @@
 #ifndef KILN_TESTS_UNIT_CODEGEN_TEST_UTIL_H
 #define KILN_TESTS_UNIT_CODEGEN_TEST_UTIL_H
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 #include "kiln/abi.h"
 #include "kiln/runtime.h"
@@ -149,7 +149,7 @@ inline std::unique_ptr<Instance> instantiateTestModule(const std::string &Name,
   EXPECT_TRUE(bool(A)) << (A ? "" : A.takeError().message());
   if (!A)
     return nullptr;
-  Expected<std::shared_ptr<Module>> M = Module::load(artifact::writeArtifact(*A));
+  Expected<std::shared_ptr<Module>> M = Module::load(format::writeArtifact(*A));
   EXPECT_TRUE(bool(M)) << (M ? "" : M.takeError().str());
   if (!M)
     return nullptr;

@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 #include "compiler/codegen/target.h"
 #include "kiln/host_cpu.h"
@@ -58,7 +58,7 @@ Compiled compileMix(const std::string &Triple, const std::string &Cpu,
   EXPECT_TRUE(bool(A)) << (A ? "" : A.takeError().str());
   if (!A)
     return {};
-  std::vector<uint8_t> Bytes = artifact::writeArtifact(*A);
+  std::vector<uint8_t> Bytes = format::writeArtifact(*A);
   return {std::move(*A), std::move(Bytes)};
 }
 
@@ -196,17 +196,17 @@ TEST(CpuFeatures, RefusesUnknownFeatureAndContradictoryTriple) {
   Compiled C = compileMix("", "", "");
   format::Artifact Unknown = C.Art;
   Unknown.Target.Features += ",+crc32";
-  std::string Why = refusal(artifact::writeArtifact(Unknown));
+  std::string Why = refusal(format::writeArtifact(Unknown));
   EXPECT_TRUE(contains(Why, "CPU feature '+crc32' is not one a")) << Why;
 
   format::Artifact Removed = C.Art;
   Removed.Target.Features += ",-avx2";
-  Why = refusal(artifact::writeArtifact(Removed));
+  Why = refusal(format::writeArtifact(Removed));
   EXPECT_TRUE(contains(Why, "CPU feature '-avx2' is not one a")) << Why;
 
   format::Artifact Other = C.Art;
   Other.Target.Triple = "aarch64-linux-gnu";
-  Why = refusal(artifact::writeArtifact(Other));
+  Why = refusal(format::writeArtifact(Other));
   EXPECT_TRUE(contains(Why, "target triple 'aarch64-linux-gnu' does not match "
                             "the header's architecture"))
       << Why;

@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 #include "kiln/kiln.h"
 #include "kiln/runtime.h"
@@ -58,7 +58,7 @@ std::shared_ptr<Module> compileRunaways(MemoryMode Mode, unsigned OptLevel,
     return nullptr;
   EXPECT_EQ(A->Target.Interrupt, Interrupt ? 1 : 0);
   Expected<std::shared_ptr<Module>> M =
-      Module::load(artifact::writeArtifact(*A));
+      Module::load(format::writeArtifact(*A));
   EXPECT_TRUE(bool(M)) << (M ? "" : M.takeError().str());
   return M ? *M : nullptr;
 }
@@ -272,7 +272,7 @@ TEST_P(InterruptTest, CApi) {
   Opts.OptLevel = GetParam().OptLevel;
   Expected<format::Artifact> A = codegen::compileWasm(Wasm, Opts);
   ASSERT_TRUE(bool(A));
-  std::vector<uint8_t> Bytes = artifact::writeArtifact(*A);
+  std::vector<uint8_t> Bytes = format::writeArtifact(*A);
   kiln_module *Mod = kiln_module_load(Bytes.data(), Bytes.size(), Err,
                                       sizeof Err);
   ASSERT_NE(Mod, nullptr) << Err;
@@ -359,7 +359,7 @@ TEST(NoInterrupt, ImportingPollFreeCodeMakesAnInstanceUninterruptible) {
       std::span<const uint8_t>(Importer, sizeof Importer), {});
   ASSERT_TRUE(bool(Art)) << Art.takeError().str();
   Expected<std::shared_ptr<Module>> M2 =
-      Module::load(artifact::writeArtifact(*Art));
+      Module::load(format::writeArtifact(*Art));
   ASSERT_TRUE(bool(M2));
   Linker L2;
   L2.defineInstance("free", **A);
@@ -417,7 +417,7 @@ protected:
     EXPECT_EQ(A->Target.Interrupt,
               uint8_t(format::InterruptKind::PollsAndFuel));
     Expected<std::shared_ptr<Module>> M =
-        Module::load(artifact::writeArtifact(*A));
+        Module::load(format::writeArtifact(*A));
     ASSERT_TRUE(bool(M)) << M.takeError().str();
     L.defineTyped<int32_t(int32_t)>("host", "tick",
                                     [](int32_t X) { return X + 1; });
@@ -520,7 +520,7 @@ TEST(Fuel, BudgetIsTheSameInEveryModeAndLevel) {
     Expected<format::Artifact> A = codegen::compileWasm(Wasm, Opts);
     ASSERT_TRUE(bool(A));
     Expected<std::shared_ptr<Module>> M =
-        Module::load(artifact::writeArtifact(*A));
+        Module::load(format::writeArtifact(*A));
     ASSERT_TRUE(bool(M));
     Linker L;
     defineQuietHosts(L);

@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 #include "kiln/abi.h"
 #include "kiln/runtime.h"
@@ -41,7 +41,7 @@ std::shared_ptr<Module> load(MemoryMode Mode) {
   if (!A)
     return nullptr;
   Expected<std::shared_ptr<Module>> M =
-      Module::load(artifact::writeArtifact(*A));
+      Module::load(format::writeArtifact(*A));
   EXPECT_TRUE(bool(M)) << (M ? "" : M.takeError().str());
   return M ? *M : nullptr;
 }
@@ -142,7 +142,7 @@ TEST(Trampolines, TypesOfOneSignatureShareTheirTrampolines) {
   }
   EXPECT_NE(A->Trampolines[3].EntryOffset, A->Trampolines[0].EntryOffset);
   Expected<std::shared_ptr<Module>> M =
-      Module::load(artifact::writeArtifact(*A));
+      Module::load(format::writeArtifact(*A));
   ASSERT_TRUE(bool(M)) << M.takeError().str();
   Linker L;
   Expected<std::unique_ptr<Instance>> I = L.instantiate(**M);

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 #include "kiln/kiln.h"
 #include "kiln/runtime.h"
@@ -32,7 +32,7 @@ std::vector<uint8_t> compileToArtifact(const Bytes &Wasm) {
     ADD_FAILURE() << A.takeError().str();
     return {};
   }
-  return artifact::writeArtifact(*A);
+  return format::writeArtifact(*A);
 }
 
 std::shared_ptr<Module> load(const Bytes &Wasm) {

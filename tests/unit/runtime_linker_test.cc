@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "kiln/runtime.h"
 #include "src/global.h"
 #include "src/memory.h"
@@ -34,7 +34,7 @@ static format::Artifact emptyArtifact(MemoryMode Mode = hostMode()) {
 }
 
 static std::shared_ptr<Module> load(const format::Artifact &A) {
-  std::vector<uint8_t> Bytes = artifact::writeArtifact(A);
+  std::vector<uint8_t> Bytes = format::writeArtifact(A);
   Expected<std::shared_ptr<Module>> M = Module::load(Bytes);
   EXPECT_TRUE(bool(M)) << (M ? "" : M.takeError().str());
   return M ? *M : nullptr;

@@ -12,7 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "kiln/runtime.h"
 #include "src/code_registry.h"
 #include "src/memory.h"
@@ -353,7 +353,7 @@ class RuntimeCall : public testing::Test {
 protected:
   void SetUp() override {
     Expected<std::shared_ptr<Module>> M =
-        Module::load(artifact::writeArtifact(testArtifact()));
+        Module::load(format::writeArtifact(testArtifact()));
     ASSERT_TRUE(bool(M)) << M.takeError().str();
     Mod = *M;
   }
@@ -640,7 +640,7 @@ TEST(RuntimeFuncRef, FunctionsOfAFailedInstantiationStayCallable) {
   // linking.wast: "active element segments stored before an out-of-bounds
   // access persist after the instantiation failure", and stay callable.
   Expected<std::shared_ptr<Module>> M =
-      Module::load(artifact::writeArtifact(tableArtifact(true)));
+      Module::load(format::writeArtifact(tableArtifact(true)));
   ASSERT_TRUE(bool(M)) << M.takeError().str();
   std::shared_ptr<Table> T;
   {
@@ -663,7 +663,7 @@ TEST(RuntimeFuncRef, FunctionsOfAFailedInstantiationStayCallable) {
 
 TEST(RuntimeFuncRef, DestroyedInstanceLeavesNoDanglingTableEntries) {
   Expected<std::shared_ptr<Module>> M =
-      Module::load(artifact::writeArtifact(tableArtifact(false)));
+      Module::load(format::writeArtifact(tableArtifact(false)));
   ASSERT_TRUE(bool(M)) << M.takeError().str();
   Linker L;
   std::shared_ptr<Table> T = linkTable(L);

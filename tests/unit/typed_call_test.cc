@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 #include "kiln/runtime.h"
 
@@ -33,7 +33,7 @@ std::shared_ptr<Module> loadTypedCalls() {
   if (!A)
     return nullptr;
   Expected<std::shared_ptr<Module>> M =
-      Module::load(artifact::writeArtifact(*A));
+      Module::load(format::writeArtifact(*A));
   EXPECT_TRUE(bool(M)) << (M ? "" : M.takeError().str());
   return M ? *M : nullptr;
 }

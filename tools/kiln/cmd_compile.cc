@@ -4,7 +4,7 @@
 #include "tools/kiln/commands.h"
 #include "tools/kiln/features_flag.h"
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/codegen/compile.h"
 #include "compiler/codegen/target.h"
 
@@ -161,7 +161,7 @@ int compileMain(const std::vector<std::string> &RawArgs) {
     std::fprintf(stderr, "error: cannot write %s\n", AsmPath.c_str());
     return ExitFailure;
   }
-  if (!writeFile(Output, artifact::writeArtifact(*Art))) {
+  if (!writeFile(Output, format::writeArtifact(*Art))) {
     std::fprintf(stderr, "error: cannot write %s\n", Output.c_str());
     return ExitFailure;
   }

@@ -4,7 +4,8 @@
 // It runs on build machines as well as devices, so it accepts an artifact
 // for any architecture and either memory mode; every other check of the
 // loader applies, and a refusal is reported exactly as `kiln run` would.
-// It goes through the runtime's verifier and maps nothing, so it is in the
+// It goes through the runtime's verifier (Module::verify, which reads with
+// the format library's reader) and maps nothing, so it is in the
 // runtime-only build too.
 //
 //===----------------------------------------------------------------------===//
@@ -13,10 +14,10 @@
 #include "tools/kiln/commands.h"
 
 #include "kiln/format.h"
+#include "kiln/format_reader.h"
+#include "kiln/format_tables.h"
 #include "kiln/host_cpu.h"
 #include "kiln/runtime.h"
-#include "runtime/loader/libcalls.h"
-#include "runtime/loader/verify.h"
 
 #include <cstdio>
 #include <map>
@@ -129,21 +130,6 @@ static const char *segmentModeName(uint8_t M) {
     return "declarative";
   }
   return "?";
-}
-
-static const char *relocName(uint8_t Kind) {
-  switch (format::RelocKind(Kind)) {
-#define KILN_RELOC(Name, Num, Bytes)                                           \
-  case format::RelocKind::Name:                                                \
-    return #Name;
-#include "kiln/relocs.def"
-  }
-  return "?";
-}
-
-static bool isLibcallReloc(uint8_t Kind) {
-  return format::RelocKind(Kind) == format::RelocKind::LibcallAbs64 ||
-         format::RelocKind(Kind) == format::RelocKind::LibcallAbs32;
 }
 
 static void printArtifact(const Artifact &A, size_t FileBytes) {
@@ -298,13 +284,13 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
   std::map<uint32_t, size_t> ByLibcall;
   for (const format::RelocRec &R : A.Relocs) {
     ++ByKind[R.Kind];
-    if (isLibcallReloc(R.Kind))
+    if (format::isLibcallReloc(format::RelocKind(R.Kind)))
       ++ByLibcall[R.Value];
   }
   for (const auto &[Kind, N] : ByKind)
-    std::printf("  %s: %zu\n", relocName(Kind), N);
+    std::printf("  %s: %zu\n", format::relocName(Kind), N);
   for (const auto &[Index, N] : ByLibcall)
-    std::printf("    libcall %s: %zu\n", loader::libcallName(Index), N);
+    std::printf("    libcall %s: %zu\n", format::libcallName(Index), N);
 }
 
 int inspectMain(const std::vector<std::string> &RawArgs) {
@@ -342,25 +328,28 @@ int inspectMain(const std::vector<std::string> &RawArgs) {
     std::fprintf(stderr, "error: %s\n", Bytes.takeError().str().c_str());
     return ExitFailure;
   }
-  // Accept whatever architecture and CPU the artifact names: LoadOptions
-  // has no "any", so expect the one in the preamble (byte 12) and a CPU
-  // with every feature. An unknown value is still refused by the verifier,
-  // as is everything else. Whether this machine can run it comes after.
-  LoadOptions Opts;
-  if (Bytes->size() > 12)
-    Opts.ExpectedArch = Arch((*Bytes)[12]);
-  Opts.AllowGuard = true;
-  Opts.AllowBoundsChecked = true;
-  Opts.CpuFeatures = allCpuFeatures(Opts.ExpectedArch);
-  Expected<format::Artifact> A = loader::verifyArtifact(*Bytes, Opts);
-  if (!A) {
-    Error E = A.takeError();
+  auto Refused = [&](Error E) {
     std::fprintf(stderr, "error: %s: %s artifact: %s\n", Path.c_str(),
                  errorKindName(E.kind()), E.str().c_str());
     return ExitFailure;
-  }
+  };
+  // Accept whatever architecture and CPU the artifact names: LoadOptions
+  // has no "any", so expect the one the preamble names and a CPU with every
+  // feature; everything else is checked as the loader checks it. Whether
+  // this machine can run it comes after.
+  Expected<format::PreambleRec> Preamble = format::readPreamble(*Bytes);
+  if (!Preamble)
+    return Refused(Preamble.takeError());
+  LoadOptions Opts;
+  Opts.ExpectedArch = Arch(Preamble->TargetArch);
+  Opts.AllowGuard = true;
+  Opts.AllowBoundsChecked = true;
+  Opts.CpuFeatures = allCpuFeatures(Opts.ExpectedArch);
+  Expected<format::Artifact> A = Module::verify(*Bytes, Opts);
+  if (!A)
+    return Refused(A.takeError());
   printArtifact(*A, Bytes->size());
-  Expected<format::Artifact> Here = loader::verifyArtifact(*Bytes, LoadOptions());
+  Expected<format::Artifact> Here = Module::verify(*Bytes, LoadOptions());
   std::printf("runs here:        %s\n",
               Here ? "yes" : ("no: " + Here.takeError().message()).c_str());
   return ExitOk;

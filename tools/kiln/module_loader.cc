@@ -3,7 +3,7 @@
 #include "tools/kiln/module_loader.h"
 
 #ifdef KILN_WITH_COMPILER
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #endif
 
 namespace kiln::cli {
@@ -21,7 +21,7 @@ Expected<std::shared_ptr<Module>> loadModuleBytes(std::span<const uint8_t> Bytes
   Expected<format::Artifact> Art = codegen::compileWasm(Bytes, Src.Compile);
   if (!Art)
     return Art.takeError();
-  std::vector<uint8_t> Serialized = artifact::writeArtifact(*Art);
+  std::vector<uint8_t> Serialized = format::writeArtifact(*Art);
   return Module::load(Serialized);
 #else
   (void)Src;

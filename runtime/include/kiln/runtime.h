@@ -104,6 +104,13 @@ public:
   static Expected<std::shared_ptr<Module>>
   load(std::span<const uint8_t> ArtifactBytes,
        const LoadOptions &Opts = LoadOptions());
+  /// Every check load() makes, without mapping anything: whether a runtime
+  /// like this one (or one configured by `Opts`) would run the artifact,
+  /// and if so its records. For tools and for checking an update before
+  /// installing it.
+  static Expected<format::Artifact>
+  verify(std::span<const uint8_t> ArtifactBytes,
+         const LoadOptions &Opts = LoadOptions());
   ~Module();
 
   const format::Artifact &artifact() const;

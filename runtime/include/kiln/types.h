@@ -26,6 +26,8 @@ inline bool isValTypeByte(uint8_t B) {
   return (B >= 0x7b && B <= 0x7f) || B == 0x70 || B == 0x6f;
 }
 
+inline bool isRefTypeByte(uint8_t B) { return B == 0x70 || B == 0x6f; }
+
 inline const char *valTypeName(ValType T) {
   switch (T) {
   case ValType::I32:

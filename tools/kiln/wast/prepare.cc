@@ -2,7 +2,7 @@
 
 #include "tools/kiln/wast/prepare.h"
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 #include "compiler/wasm/decoder.h"
 #include "compiler/wasm/validator.h"
 #include "tools/kiln/cli.h"
@@ -130,7 +130,7 @@ bool prepareScript(const std::string &JsonPath,
       ++R.CompileErrors;
       continue;
     }
-    std::vector<uint8_t> Bytes = artifact::writeArtifact(*Art);
+    std::vector<uint8_t> Bytes = format::writeArtifact(*Art);
     if (!writeBytes(OutDir + "/" + Kiln, Bytes.data(), Bytes.size(), Error))
       return false;
     ++R.Compiled;

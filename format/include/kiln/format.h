@@ -1,20 +1,23 @@
 //===- kiln/format.h - The .kiln artifact format, version 3 -----*- C++ -*-===//
 //
-// The only contract between the compiler and the runtime. Each record is
-// described once, by a `fields(IO &, Record &)` function that both the
-// compiler's writer and the runtime's reader instantiate (format_io.h), so
-// the format is never written twice.
+// The only contract between the compiler and the runtime (the `format/`
+// library: this header, format_io.h, format_tables.h, the .def lists, the
+// writer and the one reader). Each record, the file's preamble and section
+// table included, is described once, by a `fields(IO &, Record &)` function
+// that the writer and the reader both instantiate (format_io.h), so the
+// format is never written twice.
 //
 // File layout (all integers little-endian):
 //
-//   Preamble  (fixed 24 bytes, readable before anything is trusted)
+//   Preamble (PreambleRec, PreambleBytes = 24, readable before anything is
+//   trusted)
 //     u8[8]  Magic "\x7fKILNART"
 //     u32    FormatVersion
 //     u8     Arch (kiln/target.h)        u8  MemoryMode
 //     u8     PointerBytes                u8  reserved (0)
 //     u32    SectionCount
 //     u32    reserved (0)
-//   Section table: SectionCount entries of
+//   Section table: SectionCount entries (SectionEntryRec, 56 bytes) of
 //     u32 Id, u32 reserved (0), u64 Offset, u64 Size, u8[32] SHA-256 of the
 //     section's bytes
 //   Sections, in the order of the table, each 16-byte aligned
@@ -78,6 +81,29 @@ using Digest = std::array<uint8_t, DigestBytes>;
 
 /// What TargetRec.Interrupt records.
 enum class InterruptKind : uint8_t { None = 0, Polls = 1, PollsAndFuel = 2 };
+
+// --- The file's frame --------------------------------------------------------
+
+/// The preamble: what a reader checks before it trusts any other byte.
+struct PreambleRec {
+  std::array<uint8_t, 8> MagicBytes{};
+  uint32_t Version = 0;
+  uint8_t TargetArch = 0;   // Arch
+  uint8_t Mode = 0;         // MemoryMode
+  uint8_t PointerBytes = 0;
+  uint8_t Reserved8 = 0;
+  uint32_t SectionCount = 0;
+  uint32_t Reserved32 = 0;
+};
+
+/// One row of the section table.
+struct SectionEntryRec {
+  uint32_t Id = 0; // SectionId
+  uint32_t Reserved = 0;
+  uint64_t Offset = 0;
+  uint64_t Size = 0;
+  Digest Sha256{};
+};
 
 // --- Section payloads -------------------------------------------------------
 

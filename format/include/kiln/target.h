@@ -77,6 +77,33 @@ enum class MemoryMode : uint8_t {
   BoundsChecked = 2,
 };
 
+inline bool isKnownArch(uint8_t A) {
+  switch (Arch(A)) {
+  case Arch::X86_64:
+  case Arch::AArch64:
+  case Arch::Arm:
+  case Arch::RiscV64:
+    return true;
+  }
+  return false;
+}
+
+inline bool isKnownMemoryMode(uint8_t M) {
+  switch (MemoryMode(M)) {
+  case MemoryMode::Guard:
+  case MemoryMode::BoundsChecked:
+    return true;
+  }
+  return false;
+}
+
+/// Guard mode reserves the 32-bit index space beyond each memory; a 32-bit
+/// address space has no room for that. The compiler refuses to emit such an
+/// artifact and the loader refuses to load one, with this one rule.
+inline bool archSupportsMemoryMode(Arch A, MemoryMode M) {
+  return M != MemoryMode::Guard || archPointerBytes(A) == 8;
+}
+
 inline const char *memoryModeName(MemoryMode M) {
   switch (M) {
   case MemoryMode::Guard:

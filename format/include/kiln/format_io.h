@@ -6,13 +6,18 @@
 //
 // ByteReader never reads past its window and never allocates more elements
 // than there are bytes left, whatever a length field claims; the first
-// failure sticks and names the field's offset.
+// failure sticks and names the field's offset. Two more IOs walk the
+// fixed-size records without bytes: ByteCounter gives a record's encoded
+// size (at compile time: PreambleBytes and SectionEntryBytes are checked
+// against it) and FieldLocator a field's offset in it, which is what a
+// refusal of that field points at.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_FORMAT_IO_H
 #define KILN_FORMAT_IO_H
 
 #include "kiln/format.h"
+#include "kiln/format_tables.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -28,8 +33,11 @@ public:
   void u8(const uint8_t &V) { Out.push_back(V); }
   void u32(const uint32_t &V) { le(V, 4); }
   void u64(const uint64_t &V) { le(V, 8); }
+  // Byte by byte: GCC 12 misreads a range insert into a just-reserved
+  // vector as an overflow (-Wstringop-overflow), and N is at most 32.
   template <size_t N> void bytes(const std::array<uint8_t, N> &A) {
-    Out.insert(Out.end(), A.begin(), A.end());
+    for (uint8_t B : A)
+      Out.push_back(B);
   }
   void str(const std::string &S) {
     u32(uint32_t(S.size()));
@@ -152,7 +160,86 @@ private:
   std::string Reason;
 };
 
+/// Counts the bytes a fixed-size record encodes to; constexpr, so sizes
+/// written in format.h are checked against the descriptions below.
+class ByteCounter {
+public:
+  constexpr void u8(const uint8_t &) { Bytes += 1; }
+  constexpr void u32(const uint32_t &) { Bytes += 4; }
+  constexpr void u64(const uint64_t &) { Bytes += 8; }
+  template <size_t N> constexpr void bytes(const std::array<uint8_t, N> &) {
+    Bytes += N;
+  }
+  size_t Bytes = 0;
+};
+
+/// Finds where one field of a fixed-size record lies in its encoding.
+class FieldLocator {
+public:
+  constexpr explicit FieldLocator(const void *Field) : Field(Field) {}
+  constexpr void u8(const uint8_t &V) { at(&V, 1); }
+  constexpr void u32(const uint32_t &V) { at(&V, 4); }
+  constexpr void u64(const uint64_t &V) { at(&V, 8); }
+  template <size_t N> constexpr void bytes(const std::array<uint8_t, N> &A) {
+    at(&A, N);
+  }
+  size_t Found = ~size_t(0);
+
+private:
+  constexpr void at(const void *P, size_t N) {
+    if (P == Field)
+      Found = Pos;
+    Pos += N;
+  }
+  const void *Field;
+  size_t Pos = 0;
+};
+
 // --- Record descriptions (the format, written once) -------------------------
+
+template <class IO> constexpr void fields(IO &Io, PreambleRec &R) {
+  Io.bytes(R.MagicBytes);
+  Io.u32(R.Version);
+  Io.u8(R.TargetArch);
+  Io.u8(R.Mode);
+  Io.u8(R.PointerBytes);
+  Io.u8(R.Reserved8);
+  Io.u32(R.SectionCount);
+  Io.u32(R.Reserved32);
+}
+
+template <class IO> constexpr void fields(IO &Io, SectionEntryRec &R) {
+  Io.u32(R.Id);
+  Io.u32(R.Reserved);
+  Io.u64(R.Offset);
+  Io.u64(R.Size);
+  Io.bytes(R.Sha256);
+}
+
+/// Encoded size of a fixed-size record (one without strings or vectors).
+template <class Rec> constexpr size_t recordBytes() {
+  Rec R{};
+  ByteCounter C;
+  fields(C, R);
+  return C.Bytes;
+}
+
+/// Offset of `Member` in the encoding of a fixed-size record:
+/// fieldOffset(&PreambleRec::Version) == 8.
+template <class Rec, class T> constexpr size_t fieldOffset(T Rec::*Member) {
+  Rec R{};
+  FieldLocator L(&(R.*Member));
+  fields(L, R);
+  return L.Found;
+}
+
+static_assert(recordBytes<PreambleRec>() == PreambleBytes,
+              "PreambleBytes drifted from the preamble's fields");
+static_assert(recordBytes<SectionEntryRec>() == SectionEntryBytes,
+              "SectionEntryBytes drifted from the section table's fields");
+static_assert(fieldOffset(&SectionEntryRec::Sha256) + DigestBytes ==
+              SectionEntryBytes);
+
 
 template <class IO> void fields(IO &Io, TargetRec &R) {
   Io.str(R.Triple);
@@ -288,16 +375,6 @@ template <class IO> void sectionFields(IO &Io, SectionId Id, Artifact &A) {
   case SectionId::Code:
     return fields(Io, A.Image);
   }
-}
-
-inline const char *sectionName(SectionId Id) {
-  switch (Id) {
-#define KILN_SECTION(Name, Num, Required)                                      \
-  case SectionId::Name:                                                        \
-    return #Name;
-#include "kiln/sections.def"
-  }
-  return "unknown";
 }
 
 } // namespace kiln::format

@@ -1,23 +1,16 @@
-//===- compiler/artifact/writer.cc - Serialize a .kiln artifact -----------===//
+//===- format/writer.cc - Serialize a .kiln artifact ----------------------===//
 
-#include "compiler/artifact/writer.h"
+#include "kiln/format_writer.h"
 
 #include "kiln/format_io.h"
+#include "kiln/format_tables.h"
 #include "kiln/sha256.h"
 
 #include <array>
 #include <cassert>
+#include <cstring>
 
-namespace kiln::artifact {
-
-using namespace kiln::format;
-
-static constexpr SectionId SectionOrder[] = {
-#define KILN_SECTION(Name, Id, Required) SectionId::Name,
-#include "kiln/sections.def"
-};
-static constexpr uint32_t NumSections =
-    sizeof(SectionOrder) / sizeof(SectionOrder[0]);
+namespace kiln::format {
 
 static uint64_t alignTo(uint64_t V, uint64_t Align) {
   return (V + Align - 1) / Align * Align;
@@ -35,38 +28,33 @@ std::vector<uint8_t> writeArtifact(const Artifact &A) {
     sectionFields(W, SectionOrder[I], Src);
   }
 
-  std::array<uint64_t, NumSections> Offsets;
+  std::array<SectionEntryRec, NumSections> Table;
   uint64_t Pos = uint64_t(PreambleBytes) + NumSections * SectionEntryBytes;
   for (uint32_t I = 0; I < NumSections; ++I) {
-    Offsets[I] = alignTo(Pos, SectionAlign);
-    Pos = Offsets[I] + Payloads[I].size();
+    Table[I].Id = uint32_t(SectionOrder[I]);
+    Table[I].Offset = alignTo(Pos, SectionAlign);
+    Table[I].Size = Payloads[I].size();
+    Table[I].Sha256 = sha256(Payloads[I]);
+    Pos = Table[I].Offset + Table[I].Size;
   }
+
+  PreambleRec P;
+  static_assert(sizeof(Magic) == sizeof(P.MagicBytes));
+  std::memcpy(P.MagicBytes.data(), Magic, sizeof(Magic));
+  P.Version = A.Version;
+  P.TargetArch = uint8_t(A.TargetArch);
+  P.Mode = uint8_t(A.Mode);
+  P.PointerBytes = A.PointerBytes;
+  P.SectionCount = NumSections;
 
   std::vector<uint8_t> Out;
   Out.reserve(Pos + DigestBytes);
   ByteWriter W(Out);
-  for (uint8_t B : Magic)
-    W.u8(B);
-  W.u32(FormatVersion);
-  W.u8(uint8_t(A.TargetArch));
-  W.u8(uint8_t(A.Mode));
-  W.u8(A.PointerBytes);
-  W.u8(0);
-  W.u32(NumSections);
-  W.u32(0);
-  assert(Out.size() == PreambleBytes &&
-         "preamble layout drifted from format.h");
-
+  fields(W, P);
+  for (SectionEntryRec &E : Table)
+    fields(W, E);
   for (uint32_t I = 0; I < NumSections; ++I) {
-    W.u32(uint32_t(SectionOrder[I]));
-    W.u32(0);
-    W.u64(Offsets[I]);
-    W.u64(Payloads[I].size());
-    W.bytes(sha256(Payloads[I]));
-  }
-
-  for (uint32_t I = 0; I < NumSections; ++I) {
-    Out.resize(Offsets[I], 0); // zero padding up to the aligned offset
+    Out.resize(Table[I].Offset, 0); // zero padding up to the aligned offset
     Out.insert(Out.end(), Payloads[I].begin(), Payloads[I].end());
   }
   assert(Out.size() == Pos && "section layout computed twice differently");
@@ -75,4 +63,4 @@ std::vector<uint8_t> writeArtifact(const Artifact &A) {
   return Out;
 }
 
-} // namespace kiln::artifact
+} // namespace kiln::format
