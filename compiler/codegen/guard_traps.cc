@@ -7,10 +7,12 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/ConstantFolding.h"
 #include "llvm/Analysis/DemandedBits.h"
+#include "llvm/Analysis/PostDominators.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/InstIterator.h"
@@ -19,6 +21,7 @@
 #include "llvm/IR/PatternMatch.h"
 #include "llvm/IR/ValueHandle.h"
 #include "llvm/Transforms/Utils/Local.h"
+
 
 namespace kiln::codegen {
 
@@ -288,15 +291,38 @@ bool mayBeNarrowed(LoadInst &L, DemandedBits &DB, const DataLayout &DL) {
   return !Demanded.all();
 }
 
-/// Whether the backend must leave `L` in its block: some use of it there
-/// stays (a store, a call, the terminator, a phi fed along this block's
-/// edge, a select's condition, or a value that itself stays). The backend
-/// sinks anything else (MachineSink moves a load whose users all lie past a
-/// branch onto the paths that use them), and a load that only some paths
-/// then run loses the trap on the others. Conservative: a load instruction selection would
-/// keep in place anyway may be reported as not anchored.
-bool anchoredInBlock(const LoadInst &L) {
+/// Whether the backend must leave `L` in its block, or move it only where
+/// every path out of the block still runs it. MachineSink moves an
+/// instruction down the dominator tree to a block that dominates all of its
+/// uses (a successor, or a block below that, such as the join after an
+/// if/else), a phi's use counting as one on the edge into the phi's block,
+/// which it splits if it must; it sinks a load's users first and the load
+/// with them. If a path out of the block misses that place (an early
+/// return, one arm of a branch), the load, and its trap, are gone from that
+/// path. So `L` is anchored when a use of it in its block stays (a store, a
+/// call, the terminator, a select's condition, or a value that itself
+/// stays), or when the nearest common dominator of its other uses is the
+/// block itself or post-dominates it. Found by differential testing (seed
+/// 4699): a value only a phi on one edge of two takes was sunk onto that
+/// edge. Conservative: a load instruction selection would keep in place
+/// anyway may be reported as not anchored.
+bool anchoredInBlock(const LoadInst &L, const DominatorTree &DT,
+                     const PostDominatorTree &PDT) {
   const BasicBlock *BB = L.getParent();
+  const bool OneWayOut = BB->getSingleSuccessor() != nullptr;
+  // Where the uses outside the block meet. A phi's use on an edge out of
+  // BB lies in a block that edge would be split into, whose idom is BB; it
+  // is tracked as the edge's target, alone, until another use meets it.
+  const BasicBlock *Meet = nullptr;
+  const BasicBlock *EdgeTo = nullptr;
+  bool MeetsAtBB = false;
+  auto UseAt = [&](const BasicBlock *Pos) {
+    if (EdgeTo) {
+      MeetsAtBB = true;
+      return;
+    }
+    Meet = Meet ? DT.findNearestCommonDominator(Meet, Pos) : Pos;
+  };
   SmallVector<const Instruction *, 8> Work{&L};
   SmallPtrSet<const Instruction *, 8> Seen{&L};
   while (!Work.empty()) {
@@ -304,13 +330,25 @@ bool anchoredInBlock(const LoadInst &L) {
     for (const Use &U : I->uses()) {
       const auto *UI = cast<Instruction>(U.getUser());
       if (const auto *P = dyn_cast<PHINode>(UI)) {
-        // A phi's use sits at the end of the incoming block.
-        if (P->getIncomingBlock(U) == BB)
-          return true;
+        const BasicBlock *From = P->getIncomingBlock(U);
+        const BasicBlock *To = P->getParent();
+        if (From != BB) {
+          UseAt(From);
+        } else if (OneWayOut) {
+          return true; // at the end of BB, on its only way out
+        } else if (To->getSinglePredecessor() == BB) {
+          UseAt(To); // no split needed: the edge is To's start
+        } else if (Meet || (EdgeTo && EdgeTo != To)) {
+          MeetsAtBB = true; // a split edge's block meets others only at BB
+        } else {
+          EdgeTo = To;
+        }
         continue;
       }
-      if (UI->getParent() != BB)
+      if (UI->getParent() != BB) {
+        UseAt(UI->getParent());
         continue;
+      }
       // A select may become a branch (RISC-V has no conditional move), and
       // what only one of its arms uses sinks into that arm.
       if (isa<SelectInst>(UI) && U.getOperandNo() != 0)
@@ -321,7 +359,11 @@ bool anchoredInBlock(const LoadInst &L) {
         Work.push_back(UI);
     }
   }
-  return false;
+  if (MeetsAtBB || Meet == BB)
+    return true;
+  if (EdgeTo || !Meet)
+    return false; // onto one edge of several, or only select arms here
+  return PDT.dominates(Meet, BB);
 }
 
 } // namespace
@@ -416,6 +458,7 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
   // Loads instruction selection could narrow, or drop for want of a use.
   auto &AC = FAM.getResult<AssumptionAnalysis>(F);
   auto &DT = FAM.getResult<DominatorTreeAnalysis>(F);
+  auto &PDT = FAM.getResult<PostDominatorTreeAnalysis>(F);
   DemandedBits DB(F, AC, DT);
   // A volatile load is emitted as is, except that x86's shuffle combines
   // still fold one into a narrower extending load; a volatile store of the
@@ -429,7 +472,7 @@ PreservedAnalyses GuardTrapsPass::run(Function &F,
     if (L->use_empty()) {
       L->setVolatile(true);
       Changed = true;
-    } else if (!anchoredInBlock(*L) ||
+    } else if (!anchoredInBlock(*L, DT, PDT) ||
                mayBeNarrowed(*L, DB, F.getDataLayout())) {
       // Volatile alone is not enough for a load nothing anchors: x86 folds
       // it into a conditional move, which its cmov converter then turns

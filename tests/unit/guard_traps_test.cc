@@ -56,7 +56,7 @@ std::string functionIr(const std::string &Ir, unsigned Index) {
 }
 
 /// guard_traps.wat's functions, each with a load LLVM would drop or narrow.
-constexpr unsigned GuardTrapFunctions = 15;
+constexpr unsigned GuardTrapFunctions = 17;
 /// byte_gather.wat's be_words and be_words_loop, whose loads are all used.
 constexpr unsigned BeWords = 0, BeWordsLoop = 1;
 

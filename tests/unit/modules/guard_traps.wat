@@ -70,4 +70,29 @@
   ;; turns the cmov into a branch, the load on one side.
   (func (export "select_arm") (param $p i32) (param $c i32) (result i64)
     (select (i64.const -14216) (i64.load32_s (local.get $p)) (local.get $c)))
+  ;; A loaded value a phi takes along one edge of two: MachineSink splits
+  ;; that edge and sinks the load into it, off the other path (seed 4699).
+  (func (export "phi_on_one_edge") (param $p i32) (param $c i32) (result i32)
+    (local $v i32)
+    (local.set $v (i32.load (local.get $p)))
+    (if (local.get $c)
+      (then
+        (global.set $returned_early (i32.add (global.get $returned_early)
+                                             (i32.const 1)))
+        (return (i32.const 9))))
+    (local.get $v))
+  ;; Used only after a join that one path out of the load's block skips (an
+  ;; early return): MachineSink may sink a load down the dominator tree to
+  ;; the join, which does not post-dominate the load.
+  (func (export "used_after_join") (param $p i32) (param $c i32) (param $d i32)
+        (result i32)
+    (local $v i32) (local $x i32)
+    (local.set $v (i32.load (local.get $p)))
+    (if (local.get $c)
+      (then
+        (if (local.get $d) (then (return (i32.const 5))))
+        (local.set $x (i32.mul (local.get $d) (local.get $c))))
+      (else
+        (local.set $x (i32.div_u (i32.const 7) (local.get $d)))))
+    (i32.add (local.get $v) (local.get $x)))
 )
