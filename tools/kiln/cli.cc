@@ -146,12 +146,22 @@ Error writeTextFile(const std::string &Path, std::string_view Text) {
     return Error::make(ErrorKind::Io, formatString("cannot write %s: %s",
                                                    Path.c_str(),
                                                    std::strerror(errno)));
-  bool Failed = std::fwrite(Text.data(), 1, Text.size(), F) != Text.size();
-  Failed |= std::fclose(F) != 0;
-  if (Failed)
+  int Err = 0;
+  if (std::fwrite(Text.data(), 1, Text.size(), F) != Text.size())
+    Err = errno;
+  if (std::fclose(F) != 0 && !Err)
+    Err = errno;
+  if (Err)
     return Error::make(ErrorKind::Io,
-                       formatString("cannot write %s", Path.c_str()));
+                       formatString("cannot write %s: %s", Path.c_str(),
+                                    std::strerror(Err)));
   return Error::success();
+}
+
+bool sameFile(const std::string &A, const std::string &B) {
+  struct stat SA, SB;
+  return ::stat(A.c_str(), &SA) == 0 && ::stat(B.c_str(), &SB) == 0 &&
+         SA.st_dev == SB.st_dev && SA.st_ino == SB.st_ino;
 }
 
 bool isHelpFlag(const std::string &Arg) {

@@ -53,6 +53,10 @@ const char *maxFileSizeHelp();
 /// Writes `Text` to `Path` (replacing it); the error names the file and why.
 Error writeTextFile(const std::string &Path, std::string_view Text);
 
+/// Whether two paths name one existing file (the same device and inode),
+/// so that a command can refuse to write its output over its input.
+bool sameFile(const std::string &A, const std::string &B);
+
 bool isHelpFlag(const std::string &Arg);
 
 /// Long options take their value either way, as wasmtime's do:

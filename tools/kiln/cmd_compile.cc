@@ -56,14 +56,6 @@ static int printTargets() {
   return ExitOk;
 }
 
-static bool writeFile(const std::string &Path, const std::vector<uint8_t> &B) {
-  std::FILE *F = std::fopen(Path.c_str(), "wb");
-  if (!F)
-    return false;
-  bool Ok = std::fwrite(B.data(), 1, B.size(), F) == B.size();
-  return std::fclose(F) == 0 && Ok;
-}
-
 int compileMain(const std::vector<std::string> &RawArgs) {
   const std::vector<std::string> Args = splitOptionValues(
       RawArgs,
@@ -73,10 +65,27 @@ int compileMain(const std::vector<std::string> &RawArgs) {
   codegen::CompileOptions Opts;
   std::string Input, Output, AsmPath;
   uint64_t MaxFileBytes = DefaultMaxInputBytes;
-  auto Value = [&](size_t &I, const char *Flag, std::string &Out) {
+  // A flag that names a file never takes an option as its value
+  // (`--emit-asm -o out.kiln` is a mistake, not a file called "-o");
+  // --features may ("-sse4.2").
+  auto Value = [&](size_t &I, const char *Flag, std::string &Out,
+                   bool MayLookLikeAnOption = false) {
     if (I + 1 >= Args.size())
       return usageError("compile", std::string(Flag) + " needs a value");
+    const std::string &V = Args[I + 1];
+    if (!MayLookLikeAnOption && V.size() > 1 && V[0] == '-')
+      return usageError("compile", std::string(Flag) + " needs a value, "
+                                   "not the option '" + V + "'");
     Out = Args[++I];
+    return -1;
+  };
+  const char *ModeFlag = nullptr; // the memory-mode flag given, if any
+  auto SetMode = [&](MemoryMode M, const char *Flag) {
+    if (ModeFlag && Opts.Mode != M)
+      return usageError("compile", std::string(ModeFlag) + " and " + Flag +
+                                       " contradict each other; give one");
+    ModeFlag = Flag;
+    Opts.Mode = M;
     return -1;
   };
   for (size_t I = 0; I < Args.size(); ++I) {
@@ -104,11 +113,11 @@ int compileMain(const std::vector<std::string> &RawArgs) {
     } else if (A == "--cpu") {
       Rc = Value(I, "--cpu", Opts.Cpu);
     } else if (A == "--features") {
-      Rc = Value(I, "--features", Opts.Features);
+      Rc = Value(I, "--features", Opts.Features, /*MayLookLikeAnOption=*/true);
     } else if (A == "--bounds-checks") {
-      Opts.Mode = MemoryMode::BoundsChecked;
+      Rc = SetMode(MemoryMode::BoundsChecked, "--bounds-checks");
     } else if (A == "--guard-pages") {
-      Opts.Mode = MemoryMode::Guard;
+      Rc = SetMode(MemoryMode::Guard, "--guard-pages");
     } else if (A == "--no-interrupt") {
       Opts.Interrupt = false;
     } else if (A == "--fuel") {
@@ -141,6 +150,25 @@ int compileMain(const std::vector<std::string> &RawArgs) {
     Output = (Dot == std::string::npos ? Input : Input.substr(0, Dot)) + ".kiln";
   }
 
+  if (sameFile(Input, Output))
+    return usageError("compile", "the output " + Output +
+                                     " is the input; choose another -o");
+  if (!AsmPath.empty() && (sameFile(Input, AsmPath) || AsmPath == Output))
+    return usageError("compile", "--emit-asm " + AsmPath +
+                                     " would overwrite the input or the "
+                                     "output");
+  // The target flags are the command line's: a mistake there is a usage
+  // error (exit 2), found before the input is read.
+  Expected<codegen::TargetSelection> Target =
+      codegen::selectTarget(Opts.Triple, Opts.Cpu, Opts.Features);
+  if (!Target)
+    return usageError("compile", Target.takeError().message());
+  if (Opts.Mode && !archSupportsMemoryMode(Target->Desc->A, *Opts.Mode))
+    return usageError("compile", std::string("--guard-pages needs a 64-bit "
+                                             "target; ") +
+                                     Target->Desc->Name +
+                                     " must use --bounds-checks");
+
   Expected<std::vector<uint8_t>> Wasm = readFile(Input, MaxFileBytes);
   if (!Wasm) {
     std::fprintf(stderr, "error: %s\n", Wasm.takeError().str().c_str());
@@ -156,13 +184,16 @@ int compileMain(const std::vector<std::string> &RawArgs) {
                  errorKindName(E.kind()), E.str().c_str());
     return ExitFailure;
   }
-  if (!AsmPath.empty() &&
-      !writeFile(AsmPath, std::vector<uint8_t>(Asm.begin(), Asm.end()))) {
-    std::fprintf(stderr, "error: cannot write %s\n", AsmPath.c_str());
-    return ExitFailure;
-  }
-  if (!writeFile(Output, format::writeArtifact(*Art))) {
-    std::fprintf(stderr, "error: cannot write %s\n", Output.c_str());
+  if (!AsmPath.empty())
+    if (Error E = writeTextFile(AsmPath, Asm)) {
+      std::fprintf(stderr, "error: %s\n", E.str().c_str());
+      return ExitFailure;
+    }
+  std::vector<uint8_t> Bytes = format::writeArtifact(*Art);
+  if (Error E = writeTextFile(
+          Output, std::string_view(reinterpret_cast<const char *>(Bytes.data()),
+                                   Bytes.size()))) {
+    std::fprintf(stderr, "error: %s\n", E.str().c_str());
     return ExitFailure;
   }
   return ExitOk;

@@ -16,6 +16,9 @@
 #include "tools/kiln/cli.h"
 #include "tools/kiln/commands.h"
 #include "tools/kiln/duration.h"
+#ifdef KILN_WITH_COMPILER
+#include "tools/kiln/features_flag.h"
+#endif
 #include "tools/kiln/host_modules.h"
 #include "tools/kiln/invoke_args.h"
 #include "tools/kiln/limit_flags.h"
@@ -67,8 +70,14 @@ static void printRunHelp() {
       "                             same on every run and target ('all fuel\n"
       "                             consumed'); needs kiln compile --fuel.\n"
       "                             Also -W fuel=N.\n"
-      "      --bounds-checks        For .wasm input: compile with explicit "
-      "bounds checks\n"
+      "  -O0 | -O1 | -O2 | -O3      For .wasm input, compiled in memory first:\n"
+      "      --cpu <CPU>            the flags of kiln compile (default -O2,\n"
+      "      --features <F>         the host's baseline CPU, guard pages on\n"
+      "      --bounds-checks        64-bit targets)\n"
+      "      --guard-pages\n"
+      "  -W relaxed-simd[=y|n]      For .wasm input: the relaxed-SIMD proposal\n"
+      "      --                     Ends the options: the next argument is "
+      "FILE\n"
       "%s"
       "  -h, --help                 Print help\n\n"
       "%s\n"
@@ -128,6 +137,47 @@ bool parseFuel(const std::string &S, std::optional<uint64_t> &Out) {
 }
 } // namespace
 
+static constexpr int NotACompileFlag = -2;
+
+/// The flags `kiln compile` takes that matter for a .wasm FILE, which is
+/// compiled in memory: -O0..-O3, --cpu, --features, --bounds-checks and
+/// --guard-pages (one of them). Returns NotACompileFlag, -1 when parsed, or
+/// an exit code. Builds without the compiler refuse them: they run .kiln
+/// files only.
+static int parseCompileFlag(const std::vector<std::string> &Args, size_t &I,
+                            RunOptions &O) {
+  const std::string &A = Args[I];
+  bool IsOpt = A.size() == 3 && A[0] == '-' && A[1] == 'O' && A[2] >= '0' &&
+               A[2] <= '3';
+  bool TakesValue = A == "--cpu" || A == "--features";
+  if (!IsOpt && !TakesValue && A != "--bounds-checks" && A != "--guard-pages")
+    return NotACompileFlag;
+#ifdef KILN_WITH_COMPILER
+  codegen::CompileOptions &C = O.Src.Compile;
+  if (IsOpt) {
+    C.OptLevel = unsigned(A[2] - '0');
+    return -1;
+  }
+  if (TakesValue) {
+    if (I + 1 >= Args.size())
+      return usageError("run", A + " needs a value");
+    (A == "--cpu" ? C.Cpu : C.Features) = Args[++I];
+    return -1;
+  }
+  MemoryMode M =
+      A == "--guard-pages" ? MemoryMode::Guard : MemoryMode::BoundsChecked;
+  if (C.Mode && *C.Mode != M)
+    return usageError("run", "--bounds-checks and --guard-pages contradict "
+                             "each other; give one");
+  C.Mode = M;
+  return -1;
+#else
+  (void)O;
+  return usageError("run", A + " compiles .wasm input, and this build of "
+                               "kiln has no compiler: run a .kiln artifact");
+#endif
+}
+
 /// Parses the command line; returns -1 to go on, or an exit code.
 static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
   for (size_t I = 0; I < Args.size(); ++I) {
@@ -148,6 +198,12 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
     if (isHelpFlag(A)) {
       printRunHelp();
       return ExitOk;
+    }
+    if (A == "--") { // ends the options: the next argument is FILE
+      if (I + 1 >= Args.size())
+        return usageError("run", "no module given after '--'");
+      O.File = Args[++I];
+      continue;
     }
     auto Value = [&](const char *Opt, std::string &Out) {
       if (I + 1 >= Args.size())
@@ -183,6 +239,12 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
       if (!parseDir(V, P))
         return usageError("run",
                           "--dir needs HOST[::GUEST][:ro], got '" + V + "'");
+      for (const WasiPreopen &Other : O.Dirs)
+        if (Other.GuestPath == P.GuestPath)
+          return usageError("run", "two --dir give the guest the name '" +
+                                       P.GuestPath + "' (" + Other.HostPath +
+                                       " and " + P.HostPath +
+                                       "); name one with HOST::GUEST");
       O.Dirs.push_back(std::move(P));
     } else if (A == "--env") {
       if (!Value("--env", V) || V.empty() || V[0] == '=')
@@ -221,6 +283,16 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
           return usageError("run", "invalid fuel '" + V + "' (a count)");
         continue;
       }
+#ifdef KILN_WITH_COMPILER
+      if (Wasmtime && !V.empty() && V[0] == '=')
+        V.erase(0, 1); // -W=NAME
+      if (Wasmtime && V.rfind("relaxed-simd", 0) == 0) {
+        std::string Err;
+        if (!applyFeatureFlag(V, O.Src.Compile.WasmFeatures, Err))
+          return usageError("run", Err);
+        continue;
+      }
+#endif
       if (Wasmtime) {
         if (V.rfind("timeout=", 0) != 0)
           return usageError("run", "unsupported -W option '" + V +
@@ -237,10 +309,9 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
     } else if (A == "--fuel") {
       if (!Value("--fuel", V) || !parseFuel(V, O.Fuel))
         return usageError("run", "--fuel needs a count of instructions");
-    } else if (A == "--bounds-checks") {
-#ifdef KILN_WITH_COMPILER
-      O.Src.Compile.Mode = MemoryMode::BoundsChecked;
-#endif
+    } else if (int Rc = parseCompileFlag(Args, I, O); Rc != NotACompileFlag) {
+      if (Rc >= 0)
+        return Rc;
     } else if (A.size() > 1 && A[0] == '-') {
       return usageError("run", "unknown option '" + A + "'");
     } else {
@@ -359,8 +430,14 @@ int runMain(const std::vector<std::string> &Args) {
 
   std::optional<Extern> E = I.exportOf(O.Invoke);
   if (!E || E->Kind != ExternKind::Func) {
-    std::fprintf(stderr, "error: %s has no exported function '%s'\n",
-                 O.File.c_str(), O.Invoke.c_str());
+    std::string Funcs;
+    for (const auto &[Name, X] : I.exports())
+      if (X.Kind == ExternKind::Func)
+        Funcs += (Funcs.empty() ? "" : ", ") + Name;
+    std::fprintf(stderr, "error: %s has no exported function '%s' (%s%s)\n",
+                 O.File.c_str(), O.Invoke.c_str(),
+                 Funcs.empty() ? "it exports no functions" : "its functions: ",
+                 Funcs.c_str());
     return ExitFailure;
   }
   const FuncSig &Sig = funcSig(*E->F);

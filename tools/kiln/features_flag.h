@@ -15,8 +15,11 @@ namespace kiln::cli {
 
 /// Applies one -W value ("relaxed-simd", "relaxed-simd=n"). Returns false
 /// and sets Error for an unknown name or value.
-inline bool applyFeatureFlag(const std::string &Value, wasm::Features &F,
+inline bool applyFeatureFlag(std::string Value, wasm::Features &F,
                              std::string &Error) {
+  // "-W=relaxed-simd" spells "-W relaxed-simd" too.
+  if (!Value.empty() && Value[0] == '=')
+    Value.erase(0, 1);
   std::string Name = Value, Setting = "y";
   if (size_t Eq = Value.find('='); Eq != std::string::npos) {
     Name = Value.substr(0, Eq);

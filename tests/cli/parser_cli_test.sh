@@ -1,0 +1,110 @@
+#!/bin/sh
+# parser_cli_test.sh KILN WAT2WASM - the command line has no surprises
+# (issue 24): usage errors exit 2 and name the culprit, nothing a flag says
+# is silently dropped or taken the wrong way, and no output overwrites an
+# input. Each case was measured wrong before the change (see its comment).
+set -u
+KILN=$1
+WAT2WASM=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0 failed=0 skipped=0
+pass() { echo "PASS $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+
+# expect NAME STATUS PATTERN CMD...: CMD exits STATUS and its output
+# (stdout and stderr) matches the extended regex PATTERN ("" for any).
+expect() {
+  name=$1 want=$2 pattern=$3
+  shift 3
+  "$@" >"$TMP/out" 2>&1
+  got=$?
+  if [ "$got" != "$want" ]; then
+    fail "$name: exit $got, expected $want: $(head -c 300 "$TMP/out")"
+  elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$TMP/out"; then
+    fail "$name: output lacks /$pattern/: $(head -c 300 "$TMP/out")"
+  else
+    pass "$name"
+  fi
+}
+
+cat >"$TMP/m.wat" <<'EOF'
+(module
+  (global $n (mut i32) (i32.const 0))
+  (func (export "bump") (result i32)
+    (global.set $n (i32.add (global.get $n) (i32.const 1)))
+    (global.get $n))
+  (func (export "twice") (param i32) (result i32)
+    (i32.mul (local.get 0) (i32.const 2))))
+EOF
+"$WAT2WASM" "$TMP/m.wat" -o "$TMP/m.wasm" || { echo "wat2wasm failed"; exit 1; }
+cp "$TMP/m.wasm" "$TMP/m.orig.wasm"
+
+# --- kiln compile -----------------------------------------------------------
+# Before: exit 1, as if the module were at fault.
+expect "compile: unknown --target is a usage error" 2 "unsupported target 'nonsense'" \
+  "$KILN" compile "$TMP/m.wasm" --target nonsense -o "$TMP/x.kiln"
+expect "compile: malformed --features is a usage error" 2 "feature 'garbage'" \
+  "$KILN" compile "$TMP/m.wasm" --features garbage -o "$TMP/x.kiln"
+expect "compile: --guard-pages on armv7 is a usage error" 2 "needs a 64-bit target" \
+  "$KILN" compile "$TMP/m.wasm" --target armv7-linux-gnueabihf --guard-pages -o "$TMP/x.kiln"
+# Before: exit 0, the last one won.
+expect "compile: --bounds-checks with --guard-pages is refused" 2 "contradict" \
+  "$KILN" compile "$TMP/m.wasm" --bounds-checks --guard-pages -o "$TMP/x.kiln"
+expect "compile: one memory-mode flag twice is fine" 0 "" \
+  "$KILN" compile "$TMP/m.wasm" --bounds-checks --bounds-checks -o "$TMP/x.kiln"
+# Before: --emit-asm took "-o" as its file, then "more than one input file".
+expect "compile: --emit-asm does not swallow -o" 2 "--emit-asm needs a value, not the option '-o'" \
+  "$KILN" compile "$TMP/m.wasm" --emit-asm -o "$TMP/x.kiln"
+expect "compile: --features may start with -" 0 "" \
+  "$KILN" compile "$TMP/m.wasm" --features -sse4.2 -o "$TMP/x.kiln"
+# Before: exit 0, and the module was replaced by its artifact.
+expect "compile: output over the input is refused" 2 "is the input" \
+  "$KILN" compile "$TMP/m.wasm" -o "$TMP/m.wasm"
+if cmp -s "$TMP/m.wasm" "$TMP/m.orig.wasm"; then
+  pass "compile: the input is untouched"
+else
+  fail "compile: the input was overwritten"
+fi
+expect "compile: --emit-asm over the output is refused" 2 "would overwrite" \
+  "$KILN" compile "$TMP/m.wasm" -o "$TMP/x.kiln" --emit-asm "$TMP/x.kiln"
+# Before: "cannot write X" with no reason.
+expect "compile: a write error says why" 1 "cannot write .*: No such file or directory" \
+  "$KILN" compile "$TMP/m.wasm" -o "$TMP/no/such/dir/x.kiln"
+expect "compile: --output=FILE" 0 "" \
+  "$KILN" compile "$TMP/m.wasm" --output="$TMP/eq.kiln"
+[ -s "$TMP/eq.kiln" ] && pass "compile: --output=FILE wrote FILE" ||
+  fail "compile: --output=FILE wrote nothing"
+
+# --- -W spellings -------------------------------------------------------------
+# Before: "-W=relaxed-simd" was refused ("bad value 'relaxed-simd'").
+expect "validate: -W=relaxed-simd" 0 "^ok" "$KILN" validate -W=relaxed-simd "$TMP/m.wasm"
+expect "validate: -W relaxed-simd=y" 0 "^ok" "$KILN" validate -W relaxed-simd=y "$TMP/m.wasm"
+expect "validate: -W unknown feature" 2 "unknown WebAssembly feature" \
+  "$KILN" validate -W nonsense "$TMP/m.wasm"
+
+# --- kiln run -----------------------------------------------------------------
+# Before: "error: ... has no exported function 'nope'" and nothing else.
+expect "run: an unknown export lists the exports" 1 "its functions: bump, twice" \
+  "$KILN" run "$TMP/m.wasm" --invoke nope
+# Before: "unknown option '--'".
+expect "run: -- ends the options" 0 "^6$" "$KILN" run -- "$TMP/m.wasm" --invoke twice 3
+# Before: "unknown option '-O3'" (and --cpu, -W relaxed-simd likewise).
+expect "run: takes -O for .wasm input" 0 "^6$" "$KILN" run -O3 "$TMP/m.wasm" --invoke twice 3
+expect "run: takes --cpu for .wasm input" 0 "^6$" \
+  "$KILN" run --cpu x86-64 "$TMP/m.wasm" --invoke twice 3
+expect "run: takes -W relaxed-simd" 0 "^6$" \
+  "$KILN" run -W relaxed-simd "$TMP/m.wasm" --invoke twice 3
+expect "run: --bounds-checks with --guard-pages is refused" 2 "contradict" \
+  "$KILN" run --bounds-checks --guard-pages "$TMP/m.wasm" --invoke bump
+# Before: the second --dir silently shadowed the first.
+mkdir -p "$TMP/a" "$TMP/b"
+expect "run: two --dir with one guest name are refused" 2 "two --dir give the guest the name 'data'" \
+  "$KILN" run --dir "$TMP/a::data" --dir "$TMP/b::data" "$TMP/m.wasm" --invoke bump
+expect "run: --dir=HOST::GUEST" 0 "^1$" \
+  "$KILN" run --dir="$TMP/a::data" "$TMP/m.wasm" --invoke bump
+expect "run: wrong argument count is a usage error" 2 "takes 1 argument" \
+  "$KILN" run "$TMP/m.wasm" --invoke twice
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
