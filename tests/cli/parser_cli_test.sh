@@ -1,6 +1,7 @@
 #!/bin/sh
 # parser_cli_test.sh KILN WAT2WASM - the command line has no surprises
-# (issue 24): usage errors exit 2 and name the culprit, nothing a flag says
+# (issue 24): usage errors exit 2 and name the culprit, a trap exits 134
+# in every mode, nothing a flag says
 # is silently dropped or taken the wrong way, and no output overwrites an
 # input. Each case was measured wrong before the change (see its comment).
 set -u
@@ -105,6 +106,16 @@ expect "run: --dir=HOST::GUEST" 0 "^1$" \
   "$KILN" run --dir="$TMP/a::data" "$TMP/m.wasm" --invoke bump
 expect "run: wrong argument count is a usage error" 2 "takes 1 argument" \
   "$KILN" run "$TMP/m.wasm" --invoke twice
+
+# --- one exit-status policy ---------------------------------------------------
+# Before: a trap exited 1 from --invoke and 134 from a command.
+printf '%s\n' '(module (func (export "boom") (result i32)' \
+  '  (i32.div_u (i32.const 1) (i32.const 0))))' >"$TMP/trap.wat"
+"$WAT2WASM" "$TMP/trap.wat" -o "$TMP/trap.wasm" || { echo "wat2wasm failed"; exit 1; }
+expect "run: a trap under --invoke exits 134" 134 "integer divide by zero" \
+  "$KILN" run "$TMP/trap.wasm" --invoke boom
+expect "run: a missing module exits 1" 1 "cannot open" \
+  "$KILN" run "$TMP/missing.wasm" --invoke bump
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -3,7 +3,7 @@
 #   Compiles tests/cross/stops.wat with KILN_HOST (`kiln compile OPTIONS`,
 #   e.g. --target aarch64-linux-gnu --bounds-checks) and runs every runaway
 #   export with `KILN_RUN run --timeout 20ms` (under RUNNER, e.g. qemu):
-#   each must exit 1 with "interrupted: deadline exceeded"; finite calls
+#   each must exit 134 (a trap) with "interrupted: deadline exceeded"; finite calls
 #   still give their results. Then the same module compiled with --fuel:
 #   fib(20) needs exactly FibFuel instructions of fuel on every target, in
 #   every mode (the figure x86-64 gives; interrupt_test.cc checks it across
@@ -42,7 +42,7 @@ for export in spin fib fill_forever host_loop sum_forever spin_indirect; do
   args=""
   [ "$export" = fib ] && args=60
   # shellcheck disable=SC2086
-  check "$export" 1 "interrupted: deadline exceeded" \
+  check "$export" 134 "interrupted: deadline exceeded" \
     $RUNNER "$RUN" run --timeout 20ms "$OUT/stops.kiln" --invoke $export $args
 done
 # The same calls with time to spare: results unchanged by the polls.
@@ -54,10 +54,10 @@ check "sum 0" 0 "^0" $RUNNER "$RUN" run --timeout 10s "$OUT/stops.kiln" --invoke
 # shellcheck disable=SC2086
 check "fib 20, fuel $FibFuel" 0 "^6765" $RUNNER "$RUN" run --fuel $FibFuel "$OUT/stops-fuel.kiln" --invoke fib 20
 # shellcheck disable=SC2086
-check "fib 20, fuel $((FibFuel - 1))" 1 "all fuel consumed" $RUNNER "$RUN" run --fuel $((FibFuel - 1)) "$OUT/stops-fuel.kiln" --invoke fib 20
+check "fib 20, fuel $((FibFuel - 1))" 134 "all fuel consumed" $RUNNER "$RUN" run --fuel $((FibFuel - 1)) "$OUT/stops-fuel.kiln" --invoke fib 20
 for export in spin sum_forever host_loop; do
   # shellcheck disable=SC2086
-  check "$export, fuel" 1 "all fuel consumed" $RUNNER "$RUN" run -W fuel=100000 "$OUT/stops-fuel.kiln" --invoke $export
+  check "$export, fuel" 134 "all fuel consumed" $RUNNER "$RUN" run -W fuel=100000 "$OUT/stops-fuel.kiln" --invoke $export
 done
 # shellcheck disable=SC2086
 check "fuel refused without --fuel" 1 "compiled without --fuel" $RUNNER "$RUN" run --fuel 10 "$OUT/stops.kiln" --invoke spin

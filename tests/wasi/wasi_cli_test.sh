@@ -37,9 +37,17 @@ fileops|fileops-portable)
   [ "$(cat "$T/work/a.txt")" = "Hello" ] || fail "host does not see the guest's file"
   ;;
 exit-codes)
-  for n in 0 1 3 42 125 255; do
+  # One policy (kiln run --help, as wasmtime): 0..125 pass through; 126 and
+  # up are refused with a message (exit 1), so that 134 means a trap only.
+  for n in 0 1 3 42 125; do
     "$KILN" run "$G/exit_code.kiln" $n
     expect_rc $n $? "proc_exit($n)"
+  done
+  for n in 126 134 255 256; do
+    "$KILN" run "$G/exit_code.kiln" $n 2> "$T/err"
+    expect_rc 1 $? "proc_exit($n) refused"
+    grep -q "proc_exit($n): exit status outside \[0..126)" "$T/err" ||
+      fail "proc_exit($n): the message does not say why: $(cat "$T/err")"
   done
   ;;
 trap-backtrace)

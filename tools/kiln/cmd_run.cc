@@ -81,15 +81,22 @@ static void printRunHelp() {
       "%s"
       "  -h, --help                 Print help\n\n"
       "%s\n"
-      "Exit status: a WASI command's own status; 1 if the module is refused\n"
-      "or an --invoke call traps; 134 if a WASI command traps (as wasmtime);\n"
-      "2 on usage errors.\n",
+      "Exit status (as wasmtime): the program's proc_exit status, 0..125;\n"
+      "134 if it or an --invoke call traps (a missed --timeout or spent fuel\n"
+      "too); 1 if the module is refused, on an error, or for a proc_exit\n"
+      "status of 126 and up, which a process cannot report apart from the\n"
+      "shell's and a trap's; 2 on usage errors.\n",
       maxFileSizeHelp(), limitOptionsHelp().c_str());
 }
 
-/// A trap exits 134 in command mode (128 + SIGABRT, as wasmtime), leaving
-/// 1..125 to the guest's own statuses.
-static constexpr int ExitCommandTrap = 134;
+/// The exit-status policy of `kiln run` (wasmtime's): a guest's proc_exit
+/// status in [0, 126) passes through; a trap, a missed deadline and spent
+/// fuel included, exits 134 (128 + SIGABRT) whether the program ran as a
+/// command or through --invoke, and no status a guest may give reads as
+/// one; 1 is an input refused or an error; 2 a usage error. A status of 126
+/// and up is refused with a message, as the shell owns 126..255.
+static constexpr int ExitTrap = 134;
+static constexpr uint32_t FirstReservedStatus = 126;
 
 namespace {
 struct RunOptions {
@@ -326,16 +333,21 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
 }
 
 /// The exit code for a failed call or instantiation (trap, exit, other).
-static int failureExit(Error Err, const FuncNames &Names, bool Command,
+static int failureExit(Error Err, const FuncNames &Names,
                        const std::string &File) {
   std::fflush(stdout);
-  // A status the process cannot carry (above 255) is not truncated into
-  // something that may read as success: it becomes 1.
-  if (Err.kind() == ErrorKind::Exit)
-    return Err.exitCode() <= 255 ? int(Err.exitCode()) : ExitFailure;
+  if (Err.kind() == ErrorKind::Exit) {
+    if (Err.exitCode() < FirstReservedStatus)
+      return int(Err.exitCode());
+    std::fprintf(stderr,
+                 "error: %s: proc_exit(%u): exit status outside [0..126); "
+                 "126 and up belong to the shell, and 134 means a trap\n",
+                 File.c_str(), unsigned(Err.exitCode()));
+    return ExitFailure;
+  }
   if (Err.kind() == ErrorKind::Trap) {
     reportTrap(Err, Names);
-    return Command ? ExitCommandTrap : ExitFailure;
+    return ExitTrap;
   }
   std::fprintf(stderr, "error: %s: %s\n", File.c_str(), Err.str().c_str());
   return ExitFailure;
@@ -352,7 +364,8 @@ int runMain(const std::vector<std::string> &Args) {
           splitOptionValues(Args,
                             {"--invoke", "--dir", "--env", "--argv0",
                              "--timeout", "--wasm", "--fuel",
-                             "--max-file-size", LimitLongOptions[0],
+                             "--max-file-size", "--cpu", "--features",
+                             LimitLongOptions[0],
                              LimitLongOptions[1], LimitLongOptions[2],
                              LimitLongOptions[3], LimitLongOptions[4],
                              LimitLongOptions[5], LimitLongOptions[6]},
@@ -403,7 +416,7 @@ int runMain(const std::vector<std::string> &Args) {
   }
   Expected<std::unique_ptr<Instance>> Inst = L.instantiate(**M);
   if (!Inst)
-    return failureExit(Inst.takeError(), Names, Command, O.File);
+    return failureExit(Inst.takeError(), Names, O.File);
   Instance &I = **Inst;
   if (O.Fuel)
     O.Timeout = O.Timeout.withFuel(*O.Fuel);
@@ -423,7 +436,7 @@ int runMain(const std::vector<std::string> &Args) {
     }
     Expected<std::vector<Value>> R = I.call("_start", {});
     if (!R)
-      return failureExit(R.takeError(), Names, Command, O.File);
+      return failureExit(R.takeError(), Names, O.File);
     std::fflush(stdout);
     return ExitOk;
   }
@@ -458,11 +471,11 @@ int runMain(const std::vector<std::string> &Args) {
   if (O.Invoke != "_initialize" && hasFuncExport(I, "_initialize")) {
     Expected<std::vector<Value>> Init = I.call("_initialize", {});
     if (!Init)
-      return failureExit(Init.takeError(), Names, Command, O.File);
+      return failureExit(Init.takeError(), Names, O.File);
   }
   Expected<std::vector<Value>> R = I.call(O.Invoke, Vals);
   if (!R)
-    return failureExit(R.takeError(), Names, Command, O.File);
+    return failureExit(R.takeError(), Names, O.File);
   for (const Value &V : *R)
     std::printf("%s\n", formatValue(V).c_str());
   return ExitOk;
