@@ -107,6 +107,18 @@ expect "run: --dir=HOST::GUEST" 0 "^1$" \
 expect "run: wrong argument count is a usage error" 2 "takes 1 argument" \
   "$KILN" run "$TMP/m.wasm" --invoke twice
 
+# --- several calls in one instance ------------------------------------------
+# Before: each --invoke was a fresh instance, and the second --invoke (or
+# --invoke=NAME after FILE) went to the guest as an argument.
+expect "run: two calls share the instance" 0 "^1$" "$KILN" run "$TMP/m.wasm" --invoke bump --invoke bump
+grep -qx 2 "$TMP/out" && pass "run: the second call sees the first's global" ||
+  fail "run: the second call did not see the first's global: $(cat "$TMP/out")"
+expect "run: --invoke=NAME after FILE" 0 "^6$" "$KILN" run "$TMP/m.wasm" --invoke=twice 3
+expect "run: every call is checked before the first runs" 2 "'twice' takes 1 argument" \
+  "$KILN" run "$TMP/m.wasm" --invoke bump --invoke twice
+grep -qx 1 "$TMP/out" && fail "run: the first call ran before the second was checked" ||
+  pass "run: nothing ran before the check"
+
 # --- one exit-status policy ---------------------------------------------------
 # Before: a trap exited 1 from --invoke and 134 from a command.
 printf '%s\n' '(module (func (export "boom") (result i32)' \

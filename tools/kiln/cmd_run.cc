@@ -48,7 +48,10 @@ static void printRunHelp() {
       "program gave proc_exit (0 if _start returns).\n\n"
       "With --invoke, the export NAME is called with ARGS as its parameters\n"
       "(decimal integers or floats; nan, inf accepted) and its results are\n"
-      "printed one per line. A WASI reactor's _initialize runs first.\n\n"
+      "printed one per line. A WASI reactor's _initialize runs first. More\n"
+      "--invoke NAME ARGS after it call more exports, in order, on the same\n"
+      "instance (kiln run m.wasm --invoke fill 9 --invoke sum): every call is\n"
+      "checked before the first runs, and a trap ends the sequence.\n\n"
       "Options (before FILE):\n"
       "      --dir <HOST[::GUEST]>  Pre-open host directory HOST for the guest,\n"
       "                             named GUEST (default: HOST). Repeatable.\n"
@@ -102,7 +105,14 @@ namespace {
 struct RunOptions {
   std::string File, Invoke, Argv0;
   bool InvokeGiven = false;
-  std::vector<std::string> GuestArgs;
+  std::vector<std::string> GuestArgs; // the program's, or the first call's
+  /// `--invoke A ARGS --invoke B ARGS`: the calls after the first, made in
+  /// order on the same instance.
+  struct Call {
+    std::string Name;
+    std::vector<std::string> Args;
+  };
+  std::vector<Call> MoreCalls;
   std::vector<std::string> Env;
   std::vector<WasiPreopen> Dirs;
   ModuleSource Src;
@@ -190,16 +200,30 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
   for (size_t I = 0; I < Args.size(); ++I) {
     const std::string &A = Args[I];
     if (!O.File.empty()) {
-      // After FILE everything is the guest's, except a first "--invoke
-      // NAME" (the `FILE --invoke NAME ARGS` form).
-      if (A == "--invoke" && !O.InvokeGiven && O.GuestArgs.empty()) {
-        if (I + 1 >= Args.size())
+      // After FILE everything is the guest's, except "--invoke NAME" first
+      // (the `FILE --invoke NAME ARGS` form) and, once calls are being
+      // made, each further "--invoke NAME", which starts the next call.
+      // "--invoke=NAME" too: the splitting of --flag=value stops at FILE.
+      bool Joined = A.rfind("--invoke=", 0) == 0;
+      if ((A == "--invoke" || Joined) &&
+          (O.InvokeGiven || O.GuestArgs.empty())) {
+        std::string Name;
+        if (Joined)
+          Name = A.substr(9);
+        else if (I + 1 < Args.size())
+          Name = Args[++I];
+        if (Name.empty())
           return usageError("run", "--invoke needs a function name");
-        O.Invoke = Args[++I];
-        O.InvokeGiven = true;
+        if (!O.InvokeGiven) {
+          O.Invoke = std::move(Name);
+          O.InvokeGiven = true;
+        } else {
+          O.MoreCalls.push_back({std::move(Name), {}});
+        }
         continue;
       }
-      O.GuestArgs.push_back(A);
+      (O.MoreCalls.empty() ? O.GuestArgs : O.MoreCalls.back().Args)
+          .push_back(A);
       continue;
     }
     if (isHelpFlag(A)) {
@@ -441,43 +465,54 @@ int runMain(const std::vector<std::string> &Args) {
     return ExitOk;
   }
 
-  std::optional<Extern> E = I.exportOf(O.Invoke);
-  if (!E || E->Kind != ExternKind::Func) {
-    std::string Funcs;
-    for (const auto &[Name, X] : I.exports())
-      if (X.Kind == ExternKind::Func)
-        Funcs += (Funcs.empty() ? "" : ", ") + Name;
-    std::fprintf(stderr, "error: %s has no exported function '%s' (%s%s)\n",
-                 O.File.c_str(), O.Invoke.c_str(),
-                 Funcs.empty() ? "it exports no functions" : "its functions: ",
-                 Funcs.c_str());
-    return ExitFailure;
+  // Every call is checked (export, argument count and values) before the
+  // first runs, so a typo in the last one costs no side effects.
+  std::vector<RunOptions::Call> Calls{{O.Invoke, O.GuestArgs}};
+  Calls.insert(Calls.end(), O.MoreCalls.begin(), O.MoreCalls.end());
+  std::vector<std::vector<Value>> CallArgs;
+  for (const RunOptions::Call &C : Calls) {
+    std::optional<Extern> E = I.exportOf(C.Name);
+    if (!E || E->Kind != ExternKind::Func) {
+      std::string Funcs;
+      for (const auto &[Name, X] : I.exports())
+        if (X.Kind == ExternKind::Func)
+          Funcs += (Funcs.empty() ? "" : ", ") + Name;
+      std::fprintf(stderr, "error: %s has no exported function '%s' (%s%s)\n",
+                   O.File.c_str(), C.Name.c_str(),
+                   Funcs.empty() ? "it exports no functions"
+                                 : "its functions: ",
+                   Funcs.c_str());
+      return ExitFailure;
+    }
+    const FuncSig &Sig = funcSig(*E->F);
+    if (C.Args.size() != Sig.Params.size())
+      return usageError("run", formatString("'%s' takes %zu argument(s), %zu "
+                                            "given",
+                                            C.Name.c_str(), Sig.Params.size(),
+                                            C.Args.size()));
+    std::vector<Value> Vals(C.Args.size());
+    for (size_t K = 0; K < C.Args.size(); ++K)
+      if (!parseInvokeArg(C.Args[K], Sig.Params[K], Vals[K]))
+        return usageError("run", formatString("argument %zu of '%s' ('%s') "
+                                              "is not a valid %s",
+                                              K + 1, C.Name.c_str(),
+                                              C.Args[K].c_str(),
+                                              valTypeName(Sig.Params[K])));
+    CallArgs.push_back(std::move(Vals));
   }
-  const FuncSig &Sig = funcSig(*E->F);
-  const std::vector<std::string> &FuncArgs = O.GuestArgs;
-  if (FuncArgs.size() != Sig.Params.size())
-    return usageError("run", formatString("'%s' takes %zu argument(s), %zu "
-                                          "given",
-                                          O.Invoke.c_str(), Sig.Params.size(),
-                                          FuncArgs.size()));
-  std::vector<Value> Vals(FuncArgs.size());
-  for (size_t K = 0; K < FuncArgs.size(); ++K)
-    if (!parseInvokeArg(FuncArgs[K], Sig.Params[K], Vals[K]))
-      return usageError("run", formatString("argument %zu ('%s') is not a "
-                                            "valid %s",
-                                            K + 1, FuncArgs[K].c_str(),
-                                            valTypeName(Sig.Params[K])));
   // A reactor is initialized once before any of its exports is called.
   if (O.Invoke != "_initialize" && hasFuncExport(I, "_initialize")) {
     Expected<std::vector<Value>> Init = I.call("_initialize", {});
     if (!Init)
       return failureExit(Init.takeError(), Names, O.File);
   }
-  Expected<std::vector<Value>> R = I.call(O.Invoke, Vals);
-  if (!R)
-    return failureExit(R.takeError(), Names, O.File);
-  for (const Value &V : *R)
-    std::printf("%s\n", formatValue(V).c_str());
+  for (size_t K = 0; K < Calls.size(); ++K) {
+    Expected<std::vector<Value>> R = I.call(Calls[K].Name, CallArgs[K]);
+    if (!R)
+      return failureExit(R.takeError(), Names, O.File);
+    for (const Value &V : *R)
+      std::printf("%s\n", formatValue(V).c_str());
+  }
   return ExitOk;
 }
 
