@@ -119,6 +119,23 @@ expect "run: every call is checked before the first runs" 2 "'twice' takes 1 arg
 grep -qx 1 "$TMP/out" && fail "run: the first call ran before the second was checked" ||
   pass "run: nothing ran before the check"
 
+# --- one error vocabulary ----------------------------------------------------
+# Before: "invalid module:" from validate, "invalid:" from compile, no kind
+# from run; "refused artifact:" from inspect and none from run.
+printf '%s\n' '(module (func (result i32) (i64.const 1)))' >"$TMP/bad.wat"
+"$WAT2WASM" --no-check "$TMP/bad.wat" -o "$TMP/bad.wasm" || { echo "wat2wasm failed"; exit 1; }
+for cmd in "validate" "compile -o $TMP/bad.kiln" "run"; do
+  # shellcheck disable=SC2086  # cmd is a command and its options
+  expect "$cmd: a type error reads 'error: FILE: invalid: offset'" 1 \
+    "^error: $TMP/bad.wasm: invalid: offset 0x[0-9a-f]+, section code, function 0: type mismatch" \
+    "$KILN" $cmd "$TMP/bad.wasm"
+done
+printf 'xx' >"$TMP/junk.kiln"
+for cmd in inspect run; do
+  expect "$cmd: a bad artifact reads 'error: FILE: refused: offset'" 1 \
+    "^error: $TMP/junk.kiln: refused: offset 0x0: file is 2 bytes" "$KILN" $cmd "$TMP/junk.kiln"
+done
+
 # --- one exit-status policy ---------------------------------------------------
 # Before: a trap exited 1 from --invoke and 134 from a command.
 printf '%s\n' '(module (func (export "boom") (result i32)' \

@@ -201,6 +201,12 @@ splitOptionValues(const std::vector<std::string> &Args,
   return Out;
 }
 
+void printError(const std::string &Subject, const Error &E) {
+  std::fprintf(stderr, "error: %s%s%s: %s\n", Subject.c_str(),
+               Subject.empty() ? "" : ": ", errorKindName(E.kind()),
+               E.str().c_str());
+}
+
 int usageError(const char *Cmd, const std::string &Msg) {
   std::fprintf(stderr, "kiln %s: error: %s\n(run 'kiln %s --help' for usage)\n",
                Cmd, Msg.c_str(), Cmd);

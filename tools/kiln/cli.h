@@ -71,6 +71,13 @@ splitOptionValues(const std::vector<std::string> &Args,
                   std::initializer_list<std::string_view> ValueFlags,
                   bool StopAtPositional);
 
+/// Prints an error the way every subcommand does: "error: SUBJECT: KIND:
+/// DETAILS", KIND one word of the shared vocabulary (errorKindName:
+/// malformed, invalid, unsupported, limit, refused, io, link, ...), SUBJECT
+/// the file (or nothing when the details name it). Traps have their own
+/// report (trap_report.h).
+void printError(const std::string &Subject, const Error &E);
+
 /// Prints "kiln <cmd>: error: <msg>" to stderr and returns ExitUsage, with a
 /// hint to run --help.
 int usageError(const char *Cmd, const std::string &Msg);

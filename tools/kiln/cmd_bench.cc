@@ -266,8 +266,7 @@ static int failed(const Error &E, const FuncNames &Names,
   }
   if (E.kind() == ErrorKind::Usage)
     return usageError("bench", E.message());
-  std::fprintf(stderr, "error: %s%s%s\n", What.c_str(),
-               What.empty() ? "" : ": ", E.str().c_str());
+  printError(What, E);
   return ExitFailure;
 }
 

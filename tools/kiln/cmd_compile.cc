@@ -171,7 +171,7 @@ int compileMain(const std::vector<std::string> &RawArgs) {
 
   Expected<std::vector<uint8_t>> Wasm = readFile(Input, MaxFileBytes);
   if (!Wasm) {
-    std::fprintf(stderr, "error: %s\n", Wasm.takeError().str().c_str());
+    printError("", Wasm.takeError());
     return ExitFailure;
   }
   std::string Asm;
@@ -179,21 +179,19 @@ int compileMain(const std::vector<std::string> &RawArgs) {
     Opts.AssemblyOut = &Asm;
   Expected<format::Artifact> Art = codegen::compileWasm(*Wasm, Opts);
   if (!Art) {
-    Error E = Art.takeError();
-    std::fprintf(stderr, "error: %s: %s: %s\n", Input.c_str(),
-                 errorKindName(E.kind()), E.str().c_str());
+    printError(Input, Art.takeError());
     return ExitFailure;
   }
   if (!AsmPath.empty())
     if (Error E = writeTextFile(AsmPath, Asm)) {
-      std::fprintf(stderr, "error: %s\n", E.str().c_str());
+      printError("", E);
       return ExitFailure;
     }
   std::vector<uint8_t> Bytes = format::writeArtifact(*Art);
   if (Error E = writeTextFile(
           Output, std::string_view(reinterpret_cast<const char *>(Bytes.data()),
                                    Bytes.size()))) {
-    std::fprintf(stderr, "error: %s\n", E.str().c_str());
+    printError("", E);
     return ExitFailure;
   }
   return ExitOk;

@@ -325,12 +325,11 @@ int inspectMain(const std::vector<std::string> &RawArgs) {
   const std::string &Path = Files[0];
   Expected<std::vector<uint8_t>> Bytes = readFile(Path, MaxFileBytes);
   if (!Bytes) {
-    std::fprintf(stderr, "error: %s\n", Bytes.takeError().str().c_str());
+    printError("", Bytes.takeError());
     return ExitFailure;
   }
   auto Refused = [&](Error E) {
-    std::fprintf(stderr, "error: %s: %s artifact: %s\n", Path.c_str(),
-                 errorKindName(E.kind()), E.str().c_str());
+    printError(Path, E);
     return ExitFailure;
   };
   // Accept whatever architecture and CPU the artifact names: LoadOptions

@@ -373,7 +373,7 @@ static int failureExit(Error Err, const FuncNames &Names,
     reportTrap(Err, Names);
     return ExitTrap;
   }
-  std::fprintf(stderr, "error: %s: %s\n", File.c_str(), Err.str().c_str());
+  printError(File, Err);
   return ExitFailure;
 }
 
@@ -402,13 +402,12 @@ int runMain(const std::vector<std::string> &Args) {
 
   Expected<std::vector<uint8_t>> Bytes = readFile(O.File, O.MaxFileBytes);
   if (!Bytes) {
-    std::fprintf(stderr, "error: %s\n", Bytes.takeError().str().c_str());
+    printError("", Bytes.takeError());
     return ExitFailure;
   }
   Expected<std::shared_ptr<Module>> M = loadModuleBytes(*Bytes, O.Src);
   if (!M) {
-    std::fprintf(stderr, "error: %s: %s\n", O.File.c_str(),
-                 M.takeError().str().c_str());
+    printError(O.File, M.takeError());
     return ExitFailure;
   }
   FuncNames Names = isWasmBinary(*Bytes) ? namesFromWasm(*Bytes) : FuncNames();
@@ -427,7 +426,7 @@ int runMain(const std::vector<std::string> &Args) {
   Expected<std::shared_ptr<WasiContext>> Wasi =
       createWasiContext(std::move(Config));
   if (!Wasi) {
-    std::fprintf(stderr, "error: %s\n", Wasi.takeError().str().c_str());
+    printError("", Wasi.takeError());
     return ExitFailure;
   }
 
@@ -435,7 +434,7 @@ int runMain(const std::vector<std::string> &Args) {
   L.setLimits(O.Limits);
   linkHostModules(L);
   if (Error E = defineWasi(L, *Wasi)) {
-    std::fprintf(stderr, "error: %s\n", E.str().c_str());
+    printError("", E);
     return ExitFailure;
   }
   Expected<std::unique_ptr<Instance>> Inst = L.instantiate(**M);
@@ -445,7 +444,7 @@ int runMain(const std::vector<std::string> &Args) {
   if (O.Fuel)
     O.Timeout = O.Timeout.withFuel(*O.Fuel);
   if (Error E = I.setDefaultDeadline(O.Timeout)) {
-    std::fprintf(stderr, "error: %s: %s\n", O.File.c_str(), E.str().c_str());
+    printError(O.File, E);
     return ExitFailure;
   }
 

@@ -69,15 +69,14 @@ int validateMain(const std::vector<std::string> &RawArgs) {
     std::string Prefix = Files.size() > 1 ? Path + ": " : "";
     Expected<std::vector<uint8_t>> Bytes = readFile(Path, MaxFileBytes);
     if (!Bytes) {
-      std::fprintf(stderr, "error: %s\n", Bytes.takeError().str().c_str());
+      printError("", Bytes.takeError());
       AllOk = false;
       continue;
     }
     Expected<wasm::Module> M = wasm::decodeModule(*Bytes, F);
     Error E = M ? wasm::validateModule(*M, F) : M.takeError();
     if (E) {
-      std::fprintf(stderr, "error: %s: %s module: %s\n", Path.c_str(),
-                   errorKindName(E.kind()), E.str().c_str());
+      printError(Path, E);
       AllOk = false;
       continue;
     }
