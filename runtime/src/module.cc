@@ -15,6 +15,13 @@ Module::~Module() = default;
 const format::Artifact &Module::artifact() const { return P->Art; }
 MemoryMode Module::memoryMode() const { return P->Art.Mode; }
 
+std::span<const uint8_t> Module::functionCode(size_t DefinedIndex) const {
+  if (DefinedIndex >= P->Art.Functions.size())
+    return {};
+  const format::FunctionRec &F = P->Art.Functions[DefinedIndex];
+  return {P->Image.base() + F.CodeOffset, F.CodeSize};
+}
+
 Expected<std::shared_ptr<Module>> Module::load(std::span<const uint8_t> Bytes,
                                                const LoadOptions &Opts) {
   // Nothing is mapped before the verifier has checked every field, index

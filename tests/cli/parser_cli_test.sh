@@ -136,6 +136,23 @@ for cmd in inspect run; do
     "^error: $TMP/junk.kiln: refused: offset 0x0: file is 2 bytes" "$KILN" $cmd "$TMP/junk.kiln"
 done
 
+# --- profilers -----------------------------------------------------------------
+# Before: perf saw Kiln's code as anonymous addresses. --profile=perfmap
+# appends the module's functions to /tmp/perf-PID.map ("START SIZE NAME").
+sh -c 'echo $$ >"$1"; exec "$2" run --profile=perfmap "$3" --invoke bump' sh \
+  "$TMP/pid" "$KILN" "$TMP/m.wasm" >"$TMP/out" 2>&1
+rc=$?
+map=/tmp/perf-$(cat "$TMP/pid").map
+if [ $rc = 0 ] && grep -Eq '^[0-9a-f]+ [0-9a-f]+ wasm\[m\.wasm\] bump$' "$map" &&
+  grep -Eq '^[0-9a-f]+ [0-9a-f]+ wasm\[m\.wasm\] twice$' "$map"; then
+  pass "run: --profile=perfmap names every function in $map"
+else
+  fail "run: --profile=perfmap: exit $rc, map: $(cat "$map" 2>&1)"
+fi
+rm -f "$map"
+expect "run: an unknown profiler is a usage error" 2 "unknown profiler 'vtune'" \
+  "$KILN" run --profile=vtune "$TMP/m.wasm" --invoke bump
+
 # --- one exit-status policy ---------------------------------------------------
 # Before: a trap exited 1 from --invoke and 134 from a command.
 printf '%s\n' '(module (func (export "boom") (result i32)' \

@@ -26,6 +26,7 @@
 #include "tools/kiln/trap_report.h"
 #include "tools/kiln/wasm_names.h"
 
+#include "kiln/profiling.h"
 #include "kiln/wasi.h"
 
 #include <cerrno>
@@ -64,6 +65,9 @@ static void printRunHelp() {
       "      --env <NAME=VAL>       Set an environment variable for the guest\n"
       "                             (--env NAME passes the host's). Repeatable.\n"
       "      --argv0 <NAME>         The guest's argv[0]\n"
+      "      --profile=perfmap      Add the module's functions to\n"
+      "                             /tmp/perf-PID.map, so that perf record\n"
+      "                             and perf report name Wasm functions\n"
       "      --invoke <NAME>        Call this export instead of _start\n"
       "      --timeout <DURATION>   Stop the program (or the call) once it has\n"
       "                             run this long (10ms, 2s, 500us): it ends\n"
@@ -119,6 +123,7 @@ struct RunOptions {
   Deadline Timeout;
   std::optional<uint64_t> Fuel;
   ResourceLimits Limits = ResourceLimits::defaults();
+  bool PerfMap = false; // --profile=perfmap
   uint64_t MaxFileBytes = DefaultMaxInputBytes;
 };
 
@@ -288,6 +293,14 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
         V += Host;
       }
       O.Env.push_back(std::move(V));
+    } else if (A == "--profile") {
+      if (!Value("--profile", V))
+        return usageError("run", "--profile needs a profiler (perfmap)");
+      if (V != "perfmap")
+        return usageError("run", "unknown profiler '" + V +
+                                     "' for --profile (kiln writes "
+                                     "perfmap)");
+      O.PerfMap = true;
     } else if (A == "--argv0") {
       if (!Value("--argv0", O.Argv0))
         return usageError("run", "--argv0 needs a name");
@@ -389,6 +402,7 @@ int runMain(const std::vector<std::string> &Args) {
                             {"--invoke", "--dir", "--env", "--argv0",
                              "--timeout", "--wasm", "--fuel",
                              "--max-file-size", "--cpu", "--features",
+                             "--profile",
                              LimitLongOptions[0],
                              LimitLongOptions[1], LimitLongOptions[2],
                              LimitLongOptions[3], LimitLongOptions[4],
@@ -412,6 +426,19 @@ int runMain(const std::vector<std::string> &Args) {
   }
   FuncNames Names = isWasmBinary(*Bytes) ? namesFromWasm(*Bytes) : FuncNames();
   addExportNames(**M, Names);
+  if (O.PerfMap) {
+    std::string Module = O.File.substr(O.File.rfind('/') + 1);
+    Expected<std::string> Map =
+        appendPerfMap(**M, "wasm[" + Module + "]", [&](uint32_t F) {
+          auto It = Names.find(F);
+          return It != Names.end() ? It->second
+                                   : formatString("function %u", F);
+        });
+    if (!Map) {
+      printError("--profile=perfmap", Map.takeError());
+      return ExitFailure;
+    }
+  }
   bool Command = !O.InvokeGiven;
 
   WasiConfig Config;

@@ -115,6 +115,11 @@ public:
 
   const format::Artifact &artifact() const;
   MemoryMode memoryMode() const;
+  /// The machine code of defined function `DefinedIndex` (0 is the first
+  /// function the module defines, after its imports) where this process
+  /// mapped it, for profilers and debuggers; empty for an index out of
+  /// range.
+  std::span<const uint8_t> functionCode(size_t DefinedIndex) const;
 
   struct Impl;
   Impl &impl() const { return *P; }
