@@ -136,6 +136,36 @@ for cmd in inspect run; do
     "^error: $TMP/junk.kiln: refused: offset 0x0: file is 2 bytes" "$KILN" $cmd "$TMP/junk.kiln"
 done
 
+# --- kiln inspect --json / --functions ---------------------------------------
+"$KILN" compile "$TMP/m.wasm" -o "$TMP/m.kiln" >/dev/null 2>&1
+expect "inspect --functions lists names, offsets and sizes" 0 \
+  "^1 +twice +0x[0-9a-f]+ +[0-9]+ +0x[0-9a-f]+ +type [0-9]+ \(i32\) -> \(i32\)" \
+  "$KILN" inspect --functions "$TMP/m.kiln"
+"$KILN" inspect --json "$TMP/m.kiln" >"$TMP/m.json" 2>&1
+if python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+names = [f["name"] for f in d["functions"]]
+assert names == ["bump", "twice"], names
+assert d["functions"][1]["signature"]["params"] == ["i32"]
+assert d["runs_here"] is True and d["target"]["memory_mode"] in ("guard", "bounds-checked")
+' "$TMP/m.json"; then
+  pass "inspect --json is JSON with the functions, their names and signatures"
+else
+  fail "inspect --json: $(head -c 300 "$TMP/m.json")"
+fi
+printf '%s\n' '(module (func (export "we\"ird\n\\name")))' >"$TMP/odd.wat"
+"$WAT2WASM" "$TMP/odd.wat" -o "$TMP/odd.wasm" && "$KILN" compile "$TMP/odd.wasm" -o "$TMP/odd.kiln"
+"$KILN" inspect --json "$TMP/odd.kiln" >"$TMP/odd.json" 2>&1
+if python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+assert d["exports"][0]["name"] == "we\"ird\n\\name", d["exports"]' "$TMP/odd.json"; then
+  pass "inspect --json escapes an export name with a quote, a newline and a backslash"
+else
+  fail "inspect --json with an odd name: $(head -c 300 "$TMP/odd.json")"
+fi
+expect "inspect: --json with --functions is a usage error" 2 "give one of" \
+  "$KILN" inspect --json --functions "$TMP/m.kiln"
+
 # --- profilers -----------------------------------------------------------------
 # Before: perf saw Kiln's code as anonymous addresses. --profile=perfmap
 # appends the module's functions to /tmp/perf-PID.map ("START SIZE NAME").

@@ -283,3 +283,24 @@ TEST(Json, BuildsValuesProgrammatically) {
   ASSERT_NE(O.get("k"), nullptr);
   EXPECT_EQ(O.get("k")->asArray()[0].asInt64(), 7);
 }
+
+// --- tools/kiln/json_string.h: names from files as JSON literals ----------
+
+#include "tools/kiln/json_string.h"
+
+TEST(JsonString, EscapesQuotesBackslashesAndControlBytes) {
+  EXPECT_EQ(kiln::cli::jsonString("a\"b\\c\n\x7f"),
+            "\"a\\\"b\\\\c\\u000a\\u007f\"");
+}
+
+TEST(JsonString, KeepsValidUtf8AndEscapesInvalidBytes) {
+  EXPECT_EQ(kiln::cli::jsonString("\xc3\xa9t\xc3\xa9 \xf0\x9f\x94\xa5"),
+            "\"\xc3\xa9t\xc3\xa9 \xf0\x9f\x94\xa5\"");
+  // A lone continuation byte, a truncated sequence, an overlong '/' and a
+  // UTF-16 surrogate are not UTF-8: each byte becomes its own code point.
+  EXPECT_EQ(kiln::cli::jsonString("\x80"), "\"\\u0080\"");
+  EXPECT_EQ(kiln::cli::jsonString("\xe2\x82"), "\"\\u00e2\\u0082\"");
+  EXPECT_EQ(kiln::cli::jsonString("\xc0\xaf"), "\"\\u00c0\\u00af\"");
+  EXPECT_EQ(kiln::cli::jsonString("\xed\xa0\x80"),
+            "\"\\u00ed\\u00a0\\u0080\"");
+}

@@ -2,6 +2,7 @@
 
 #include "tools/kiln/bench_report.h"
 #include "tools/kiln/cli.h"
+#include "tools/kiln/json_string.h"
 
 #include <cerrno>
 #include <cstring>
@@ -115,19 +116,6 @@ void printTable(std::FILE *Out, const BenchReport &R) {
                  formatDuration(double(R.Wakeup.P99)).c_str(),
                  formatDuration(double(R.Wakeup.Max)).c_str());
   }
-}
-
-static std::string jsonString(const std::string &S) {
-  std::string Out = "\"";
-  for (unsigned char C : S) {
-    if (C == '"' || C == '\\')
-      Out += formatString("\\%c", C);
-    else if (C < 0x20)
-      Out += formatString("\\u%04x", C);
-    else
-      Out += char(C);
-  }
-  return Out + "\"";
 }
 
 static void printSideJson(std::FILE *Out, const char *Name,

@@ -12,6 +12,7 @@
 
 #include "tools/kiln/cli.h"
 #include "tools/kiln/commands.h"
+#include "tools/kiln/inspect_json.h"
 
 #include "kiln/format.h"
 #include "kiln/format_reader.h"
@@ -37,6 +38,10 @@ static void printInspectHelp() {
       "relocations. Artifacts for any architecture and memory mode are\n"
       "accepted; every other check the loader makes applies.\n\n"
       "Options:\n"
+      "      --json                 Print it as one JSON object instead\n"
+      "      --functions            Print only the functions: index, name\n"
+      "                             (from the exports), signature, code\n"
+      "                             offset and size, Wasm offset\n"
       "%s"
       "  -h, --help                 Print help\n\n"
       "Exit status: 0 if the artifact verifies, 1 if it is refused or cannot "
@@ -293,12 +298,32 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
     std::printf("    libcall %s: %zu\n", format::libcallName(Index), N);
 }
 
+/// `--functions`: one line per defined function.
+static void printFunctions(const Artifact &A) {
+  uint32_t ImportedFuncs = 0;
+  for (const format::ImportRec &I : A.Imports)
+    ImportedFuncs += format::ExternKind(I.Kind) == format::ExternKind::Func;
+  std::map<uint32_t, std::string> Names = exportedFunctionNames(A);
+  std::printf("%-6s %-24s %-10s %-10s %-11s %s\n", "index", "name",
+              "code", "size", "wasm", "signature");
+  for (size_t I = 0; I < A.Functions.size(); ++I) {
+    const format::FunctionRec &F = A.Functions[I];
+    uint32_t Index = ImportedFuncs + uint32_t(I);
+    auto Name = Names.find(Index);
+    std::printf("%-6u %-24s 0x%-8x %-10u 0x%-9x %s\n", Index,
+                Name == Names.end() ? "-" : printable(Name->second).c_str(),
+                F.CodeOffset, F.CodeSize, F.WasmOffset,
+                signature(A, F.TypeIndex).c_str());
+  }
+}
+
 int inspectMain(const std::vector<std::string> &RawArgs) {
   const std::vector<std::string> Args =
       splitOptionValues(RawArgs, {"--max-file-size"},
                         /*StopAtPositional=*/false);
   std::vector<std::string> Files;
   uint64_t MaxFileBytes = DefaultMaxInputBytes;
+  bool Json = false, FunctionsOnly = false;
   for (size_t I = 0; I < Args.size(); ++I) {
     const std::string &A = Args[I];
     if (isHelpFlag(A)) {
@@ -312,6 +337,14 @@ int inspectMain(const std::vector<std::string> &RawArgs) {
       return Rc;
     if (Matched)
       continue;
+    if (A == "--json") {
+      Json = true;
+      continue;
+    }
+    if (A == "--functions") {
+      FunctionsOnly = true;
+      continue;
+    }
     if (A.size() > 1 && A[0] == '-')
       return usageError("inspect", "unknown option '" + A + "'");
     Files.push_back(A);
@@ -347,10 +380,20 @@ int inspectMain(const std::vector<std::string> &RawArgs) {
   Expected<format::Artifact> A = Module::verify(*Bytes, Opts);
   if (!A)
     return Refused(A.takeError());
-  printArtifact(*A, Bytes->size());
+  if (Json && FunctionsOnly)
+    return usageError("inspect", "--json already has the functions; give "
+                                 "one of --json and --functions");
   Expected<format::Artifact> Here = Module::verify(*Bytes, LoadOptions());
-  std::printf("runs here:        %s\n",
-              Here ? "yes" : ("no: " + Here.takeError().message()).c_str());
+  std::string NotHere = Here ? "" : Here.takeError().message();
+  if (Json) {
+    printArtifactJson(*A, Path, Bytes->size(), NotHere);
+  } else if (FunctionsOnly) {
+    printFunctions(*A);
+  } else {
+    printArtifact(*A, Bytes->size());
+    std::printf("runs here:        %s\n",
+                NotHere.empty() ? "yes" : ("no: " + NotHere).c_str());
+  }
   return ExitOk;
 }
 
