@@ -27,10 +27,6 @@
 
 namespace kiln::format {
 
-static Error refuse(uint64_t Offset, std::string Message) {
-  return Error::make(ErrorKind::Refused, std::move(Message)).atOffset(Offset);
-}
-
 static unsigned long long ull(uint64_t V) { return V; }
 
 static constexpr uint64_t TableEnd =
@@ -51,16 +47,16 @@ static Rec readFixed(std::span<const uint8_t> B, size_t At) {
 
 Expected<PreambleRec> readPreamble(std::span<const uint8_t> B) {
   if (B.size() < PreambleBytes)
-    return refuse(0, formatString("file is %zu bytes, too small for a kiln "
+    return refusal(0, formatString("file is %zu bytes, too small for a kiln "
                                   "artifact (the preamble alone is %u)",
                                   B.size(), PreambleBytes));
   PreambleRec P = readFixed<PreambleRec>(B, 0);
   if (std::memcmp(P.MagicBytes.data(), Magic, sizeof(Magic)) != 0)
-    return refuse(preambleOffset(&PreambleRec::MagicBytes),
+    return refusal(preambleOffset(&PreambleRec::MagicBytes),
                   "not a kiln artifact");
   const size_t VersionAt = preambleOffset(&PreambleRec::Version);
   if (P.Version > FormatVersion)
-    return refuse(VersionAt,
+    return refusal(VersionAt,
                   formatString("format version %u is newer than this "
                                "runtime reads (versions %u to %u): update "
                                "the runtime, or compile with the compiler "
@@ -68,7 +64,7 @@ Expected<PreambleRec> readPreamble(std::span<const uint8_t> B) {
                                P.Version, OldestReadableFormatVersion,
                                FormatVersion));
   if (P.Version < OldestReadableFormatVersion)
-    return refuse(VersionAt,
+    return refusal(VersionAt,
                   formatString("format version %u is older than this "
                                "runtime reads (versions %u to %u): "
                                "recompile the module",
@@ -77,33 +73,33 @@ Expected<PreambleRec> readPreamble(std::span<const uint8_t> B) {
 
   const size_t ArchAt = preambleOffset(&PreambleRec::TargetArch);
   if (!isKnownArch(P.TargetArch))
-    return refuse(ArchAt,
+    return refusal(ArchAt,
                   formatString("unknown architecture %u", P.TargetArch));
   Arch A = Arch(P.TargetArch);
   if (P.PointerBytes != archPointerBytes(A))
-    return refuse(preambleOffset(&PreambleRec::PointerBytes),
+    return refusal(preambleOffset(&PreambleRec::PointerBytes),
                   formatString("pointer size %u bytes, but %s pointers "
                                "are %u bytes",
                                P.PointerBytes, archName(A),
                                archPointerBytes(A)));
   const size_t ModeAt = preambleOffset(&PreambleRec::Mode);
   if (!isKnownMemoryMode(P.Mode))
-    return refuse(ModeAt, formatString("unknown memory mode %u", P.Mode));
+    return refusal(ModeAt, formatString("unknown memory mode %u", P.Mode));
   if (!archSupportsMemoryMode(A, MemoryMode(P.Mode)))
-    return refuse(ModeAt, formatString("artifact uses guard-page memory on "
+    return refusal(ModeAt, formatString("artifact uses guard-page memory on "
                                        "%s, which needs a 64-bit target",
                                        archName(A)));
   if (P.Reserved8 != 0)
-    return refuse(preambleOffset(&PreambleRec::Reserved8),
+    return refusal(preambleOffset(&PreambleRec::Reserved8),
                   formatString("reserved preamble byte is 0x%02x, must be 0",
                                P.Reserved8));
   if (P.SectionCount != NumSections)
-    return refuse(preambleOffset(&PreambleRec::SectionCount),
+    return refusal(preambleOffset(&PreambleRec::SectionCount),
                   formatString("%u sections, format version %u has "
                                "exactly %u",
                                P.SectionCount, FormatVersion, NumSections));
   if (P.Reserved32 != 0)
-    return refuse(preambleOffset(&PreambleRec::Reserved32),
+    return refusal(preambleOffset(&PreambleRec::Reserved32),
                   formatString("reserved preamble word is 0x%x, must be 0",
                                P.Reserved32));
   return P;
@@ -115,7 +111,7 @@ Expected<PreambleRec> readPreamble(std::span<const uint8_t> B) {
 static Error readSectionTable(std::span<const uint8_t> B, Layout &L,
                               std::array<Digest, NumSections> &Digests) {
   if (B.size() < TableEnd + DigestBytes)
-    return refuse(PreambleBytes,
+    return refusal(PreambleBytes,
                   formatString("section table and trailer need 0x%llx bytes, "
                                "the file has 0x%zx",
                                ull(TableEnd + DigestBytes), B.size()));
@@ -127,38 +123,38 @@ static Error readSectionTable(std::span<const uint8_t> B, Layout &L,
     SectionEntryRec S = readFixed<SectionEntryRec>(B, E);
     const char *Want = sectionName(SectionOrder[I]);
     if (!isKnownSectionId(S.Id))
-      return refuse(E, formatString("unknown section id %u", S.Id));
+      return refusal(E, formatString("unknown section id %u", S.Id));
     const char *Name = sectionName(SectionId(S.Id));
     if (SectionId(S.Id) != SectionOrder[I])
-      return refuse(E, formatString("section %s where section %s was "
+      return refusal(E, formatString("section %s where section %s was "
                                     "expected; each section appears once, "
                                     "in order",
                                     Name, Want));
     if (S.Reserved != 0)
-      return refuse(E + fieldOffset(&SectionEntryRec::Reserved),
+      return refusal(E + fieldOffset(&SectionEntryRec::Reserved),
                     formatString("section %s: reserved field is 0x%x, "
                                  "must be 0",
                                  Name, S.Reserved));
     const uint64_t Off = S.Offset, Size = S.Size;
     if (Off > B.size() || Size > B.size() - Off)
-      return refuse(E + OffsetField,
+      return refusal(E + OffsetField,
                     formatString("section %s: offset 0x%llx + size "
                                  "0x%llx runs past the end of the file "
                                  "(0x%zx bytes)",
                                  Name, ull(Off), ull(Size), B.size()));
     if (Off % SectionAlign)
-      return refuse(E + OffsetField,
+      return refusal(E + OffsetField,
                     formatString("section %s: offset 0x%llx is not "
                                  "%u-byte aligned",
                                  Name, ull(Off), SectionAlign));
     if (Off < PrevEnd)
-      return refuse(E + OffsetField,
+      return refusal(E + OffsetField,
                     formatString("section %s: offset 0x%llx overlaps "
                                  "the section table or the previous "
                                  "section, which ends at 0x%llx",
                                  Name, ull(Off), ull(PrevEnd)));
     if (Off + Size > TrailerAt)
-      return refuse(E + OffsetField,
+      return refusal(E + OffsetField,
                     formatString("section %s: offset 0x%llx + size "
                                  "0x%llx runs into the trailer at "
                                  "0x%llx",
@@ -178,7 +174,7 @@ static Error checkDigests(std::span<const uint8_t> B, const Layout &L,
         B.subspan(size_t(L.SectionAt[I]), size_t(L.SectionSize[I])));
     if (D != Digests[I]) {
       const char *Name = sectionName(SectionOrder[I]);
-      return refuse(L.SectionAt[I],
+      return refusal(L.SectionAt[I],
                     formatString("checksum mismatch at section %s", Name))
           .inSection(Name);
     }
@@ -186,7 +182,7 @@ static Error checkDigests(std::span<const uint8_t> B, const Layout &L,
   const size_t TrailerAt = B.size() - DigestBytes;
   Digest D = sha256(B.first(TrailerAt));
   if (std::memcmp(D.data(), B.data() + TrailerAt, DigestBytes) != 0)
-    return refuse(TrailerAt, "checksum mismatch in the trailer: the preamble "
+    return refusal(TrailerAt, "checksum mismatch in the trailer: the preamble "
                              "or the section table is corrupt");
   return Error::success();
 }
@@ -200,7 +196,7 @@ static Error checkPadding(std::span<const uint8_t> B, const Layout &L) {
     uint64_t Next = I < NumSections ? L.SectionAt[I] : B.size() - DigestBytes;
     for (; Pos < Next; ++Pos)
       if (B[size_t(Pos)] != 0)
-        return refuse(Pos, formatString("padding byte is 0x%02x, must be 0",
+        return refusal(Pos, formatString("padding byte is 0x%02x, must be 0",
                                         B[size_t(Pos)]));
     if (I < NumSections)
       Pos = L.SectionAt[I] + L.SectionSize[I];
@@ -253,9 +249,9 @@ static Error readSections(std::span<const uint8_t> B, Layout &L,
     RecordingReader Io(R, L.RecordAt[I]);
     sectionFields(Io, SectionOrder[I], A);
     if (!R.ok())
-      return refuse(R.failOffset(), R.failReason()).inSection(Name);
+      return refusal(R.failOffset(), R.failReason()).inSection(Name);
     if (!R.atEnd())
-      return refuse(R.offset(),
+      return refusal(R.offset(),
                     formatString("%llu unexpected bytes after the section's "
                                  "records",
                                  ull(End - R.offset())))
@@ -268,15 +264,20 @@ Expected<ReadArtifact> readArtifact(std::span<const uint8_t> Bytes) {
   Expected<PreambleRec> P = readPreamble(Bytes);
   if (!P)
     return P.takeError();
+  return readSections(Bytes, *P);
+}
+
+Expected<ReadArtifact> readSections(std::span<const uint8_t> Bytes,
+                                    const PreambleRec &P) {
   ReadArtifact R;
   std::array<Digest, NumSections> Digests{};
   KILN_CHECK(readSectionTable(Bytes, R.L, Digests));
   KILN_CHECK(checkDigests(Bytes, R.L, Digests));
   KILN_CHECK(checkPadding(Bytes, R.L));
-  R.A.Version = P->Version;
-  R.A.TargetArch = Arch(P->TargetArch);
-  R.A.Mode = MemoryMode(P->Mode);
-  R.A.PointerBytes = P->PointerBytes;
+  R.A.Version = P.Version;
+  R.A.TargetArch = Arch(P.TargetArch);
+  R.A.Mode = MemoryMode(P.Mode);
+  R.A.PointerBytes = P.PointerBytes;
   KILN_CHECK(readSections(Bytes, R.L, R.A));
   return R;
 }

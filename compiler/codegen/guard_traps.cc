@@ -22,7 +22,6 @@
 #include "llvm/IR/ValueHandle.h"
 #include "llvm/Transforms/Utils/Local.h"
 
-
 namespace kiln::codegen {
 
 using namespace llvm;

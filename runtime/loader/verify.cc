@@ -61,15 +61,9 @@ using namespace kiln::format;
 using format::ExternKind;
 using format::NoIndex;
 
-static bool isImageReloc(RelocKind K) { return !isLibcallReloc(K); }
-
 //===----------------------------------------------------------------------===//
 // Small helpers
 //===----------------------------------------------------------------------===//
-
-static Error refuse(uint64_t Offset, std::string Message) {
-  return Error::make(ErrorKind::Refused, std::move(Message)).atOffset(Offset);
-}
 
 static unsigned long long ull(uint64_t V) { return V; }
 
@@ -129,11 +123,11 @@ public:
 
 private:
   Error fail(SectionId Id, size_t Record, std::string Message) const {
-    return refuse(L.record(Id, Record), std::move(Message))
+    return refusal(L.record(Id, Record), std::move(Message))
         .inSection(sectionName(Id));
   }
   Error failAt(SectionId Id, uint64_t Offset, std::string Message) const {
-    return refuse(Offset, std::move(Message)).inSection(sectionName(Id));
+    return refusal(Offset, std::move(Message)).inSection(sectionName(Id));
   }
 
   Error checkTypes();
@@ -580,7 +574,7 @@ Error Checker::checkRelocs() {
                                "[0x%x, 0x%llx)",
                                I, Name, ull(Begin), Width, Img.ReadOnlyOffset,
                                ull(Size)));
-    if (isImageReloc(RelocKind(R.Kind))) {
+    if (!isLibcallReloc(RelocKind(R.Kind))) {
       if (R.Value >= Size)
         return fail(SectionId::Relocs, I,
                     formatString("relocation %zu: %s target 0x%x is outside "
@@ -731,20 +725,20 @@ Error Checker::checkDatas() {
 static Error checkRuntimeTakes(const PreambleRec &P, const LoadOptions &Opts) {
   Arch A = Arch(P.TargetArch);
   if (A != Opts.ExpectedArch)
-    return refuse(preambleOffset(&PreambleRec::TargetArch),
+    return refusal(preambleOffset(&PreambleRec::TargetArch),
                   formatString("built for %s, this runtime is %s",
                                archName(A), archName(Opts.ExpectedArch)));
   const size_t ModeAt = preambleOffset(&PreambleRec::Mode);
   switch (MemoryMode(P.Mode)) {
   case MemoryMode::Guard:
     if (!Opts.AllowGuard)
-      return refuse(ModeAt, "artifact uses guard-page memory, which this "
+      return refusal(ModeAt, "artifact uses guard-page memory, which this "
                             "device cannot honour (needs a 64-bit MMU "
                             "target); recompile with --bounds-checks");
     break;
   case MemoryMode::BoundsChecked:
     if (!Opts.AllowBoundsChecked)
-      return refuse(ModeAt, "artifact uses bounds-checked memory, which this "
+      return refusal(ModeAt, "artifact uses bounds-checked memory, which this "
                             "runtime is configured not to allow; recompile "
                             "without --bounds-checks");
     break;
@@ -764,7 +758,7 @@ static Error checkMachine(const Artifact &A, const Layout &L,
                           const LoadOptions &Opts) {
   uint64_t At = L.record(SectionId::Target, 0);
   auto Fail = [&](std::string Message) {
-    return refuse(At, std::move(Message)).inSection(sectionName(SectionId::Target));
+    return refusal(At, std::move(Message)).inSection(sectionName(SectionId::Target));
   };
   const char *Triple = archTriple(A.TargetArch);
   if (A.Target.Triple != Triple)
@@ -826,7 +820,7 @@ static Error checkOlderVersion(const Artifact &A) {
   for (size_t T = 0; T < A.Types.size(); ++T)
     if (abi::passesInSlots(A.Types[T].Params.size(),
                            A.Types[T].Results.size()))
-      return refuse(8, formatString(
+      return refusal(8, formatString(
                            "format version %u passes type %zu (%zu params, "
                            "%zu results) in registers, which this runtime's "
                            "code passes in memory: recompile the module",
@@ -841,7 +835,7 @@ Expected<Artifact> verifyArtifact(std::span<const uint8_t> Bytes,
   if (!P)
     return P.takeError();
   KILN_CHECK(checkRuntimeTakes(*P, Opts));
-  Expected<ReadArtifact> R = readArtifact(Bytes);
+  Expected<ReadArtifact> R = readSections(Bytes, *P);
   if (!R)
     return R.takeError();
   KILN_CHECK(checkOlderVersion(R->A));

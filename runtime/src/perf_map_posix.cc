@@ -14,9 +14,7 @@ Expected<std::string>
 appendPerfMap(const Module &M, const std::string &Prefix,
               const std::function<std::string(uint32_t)> &Name) {
   std::string Path = formatString("/tmp/perf-%ld.map", long(::getpid()));
-  uint32_t Imported = 0;
-  for (const format::ImportRec &I : M.artifact().Imports)
-    Imported += I.Kind == uint8_t(ExternKind::Func);
+  const uint32_t Imported = format::importedFunctionCount(M.artifact());
   std::string Text;
   for (size_t D = 0; D < M.artifact().Functions.size(); ++D) {
     std::span<const uint8_t> Code = M.functionCode(D);

@@ -257,6 +257,15 @@ struct Artifact {
   ImageRec Image;
 };
 
+/// Functions `A` imports: function indices below this name imports, the
+/// rest A.Functions.
+inline uint32_t importedFunctionCount(const Artifact &A) {
+  uint32_t N = 0;
+  for (const ImportRec &I : A.Imports)
+    N += I.Kind == uint8_t(ExternKind::Func);
+  return N;
+}
+
 } // namespace kiln::format
 
 #endif // KILN_FORMAT_H

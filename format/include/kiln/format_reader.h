@@ -24,6 +24,8 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace kiln::format {
@@ -56,9 +58,21 @@ struct ReadArtifact {
 /// another machine before hashing it.
 Expected<PreambleRec> readPreamble(std::span<const uint8_t> Bytes);
 
-/// The whole file: readPreamble(), the section table, the section digests
-/// and the trailer's, the padding, and every section's records.
+/// The rest of the file after readPreamble() accepted `P`: the section
+/// table, the section digests and the trailer's, the padding, and every
+/// section's records. A loader calls it after its own checks of the
+/// preamble, so that the preamble is read once.
+Expected<ReadArtifact> readSections(std::span<const uint8_t> Bytes,
+                                    const PreambleRec &P);
+
+/// The whole file: readPreamble(), then readSections().
 Expected<ReadArtifact> readArtifact(std::span<const uint8_t> Bytes);
+
+/// A refusal of the byte at `Offset`: how the reader, and the loader's
+/// checks after it, say no.
+inline Error refusal(uint64_t Offset, std::string Message) {
+  return Error::make(ErrorKind::Refused, std::move(Message)).atOffset(Offset);
+}
 
 /// The offset in the file of a preamble field, for refusals that name it.
 template <class T> constexpr size_t preambleOffset(T PreambleRec::*Field) {
