@@ -339,7 +339,7 @@ int benchMain(const std::vector<std::string> &Args) {
   if (!M)
     return failed(M.takeError(), {}, O.File);
   FuncNames Names = isWasmBinary(*Bytes) ? namesFromWasm(*Bytes) : FuncNames();
-  addExportNames(**M, Names);
+  addExportNames((*M)->artifact(), Names);
 
   WasiConfig Config;
   Config.Args.push_back(O.File);

@@ -2,6 +2,7 @@
 
 #include "tools/kiln/cli.h"
 #include "tools/kiln/commands.h"
+#include "tools/kiln/compile_flags.h"
 #include "tools/kiln/features_flag.h"
 
 #include "kiln/format_writer.h"
@@ -66,26 +67,15 @@ int compileMain(const std::vector<std::string> &RawArgs) {
   std::string Input, Output, AsmPath;
   uint64_t MaxFileBytes = DefaultMaxInputBytes;
   // A flag that names a file never takes an option as its value
-  // (`--emit-asm -o out.kiln` is a mistake, not a file called "-o");
-  // --features may ("-sse4.2").
-  auto Value = [&](size_t &I, const char *Flag, std::string &Out,
-                   bool MayLookLikeAnOption = false) {
+  // (`--emit-asm -o out.kiln` is a mistake, not a file called "-o").
+  auto Value = [&](size_t &I, const char *Flag, std::string &Out) {
     if (I + 1 >= Args.size())
       return usageError("compile", std::string(Flag) + " needs a value");
     const std::string &V = Args[I + 1];
-    if (!MayLookLikeAnOption && V.size() > 1 && V[0] == '-')
+    if (V.size() > 1 && V[0] == '-')
       return usageError("compile", std::string(Flag) + " needs a value, "
                                    "not the option '" + V + "'");
     Out = Args[++I];
-    return -1;
-  };
-  const char *ModeFlag = nullptr; // the memory-mode flag given, if any
-  auto SetMode = [&](MemoryMode M, const char *Flag) {
-    if (ModeFlag && Opts.Mode != M)
-      return usageError("compile", std::string(ModeFlag) + " and " + Flag +
-                                       " contradict each other; give one");
-    ModeFlag = Flag;
-    Opts.Mode = M;
     return -1;
   };
   for (size_t I = 0; I < Args.size(); ++I) {
@@ -105,19 +95,10 @@ int compileMain(const std::vector<std::string> &RawArgs) {
       return printTargets();
     } else if (A == "-o" || A == "--output") {
       Rc = Value(I, "-o", Output);
-    } else if (A.size() == 3 && A[0] == '-' && A[1] == 'O' && A[2] >= '0' &&
-               A[2] <= '3') {
-      Opts.OptLevel = unsigned(A[2] - '0');
+    } else if (isCompileFlag(A)) {
+      Rc = parseCompileFlag("compile", Args, I, Opts);
     } else if (A == "--target") {
       Rc = Value(I, "--target", Opts.Triple);
-    } else if (A == "--cpu") {
-      Rc = Value(I, "--cpu", Opts.Cpu);
-    } else if (A == "--features") {
-      Rc = Value(I, "--features", Opts.Features, /*MayLookLikeAnOption=*/true);
-    } else if (A == "--bounds-checks") {
-      Rc = SetMode(MemoryMode::BoundsChecked, "--bounds-checks");
-    } else if (A == "--guard-pages") {
-      Rc = SetMode(MemoryMode::Guard, "--guard-pages");
     } else if (A == "--no-interrupt") {
       Opts.Interrupt = false;
     } else if (A == "--fuel") {

@@ -13,6 +13,7 @@
 #include "tools/kiln/cli.h"
 #include "tools/kiln/commands.h"
 #include "tools/kiln/inspect_json.h"
+#include "tools/kiln/wasm_names.h"
 
 #include "kiln/format.h"
 #include "kiln/format_reader.h"
@@ -300,10 +301,9 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
 
 /// `--functions`: one line per defined function.
 static void printFunctions(const Artifact &A) {
-  uint32_t ImportedFuncs = 0;
-  for (const format::ImportRec &I : A.Imports)
-    ImportedFuncs += format::ExternKind(I.Kind) == format::ExternKind::Func;
-  std::map<uint32_t, std::string> Names = exportedFunctionNames(A);
+  const uint32_t ImportedFuncs = format::importedFunctionCount(A);
+  FuncNames Names;
+  addExportNames(A, Names);
   std::printf("%-6s %-24s %-10s %-10s %-11s %s\n", "index", "name",
               "code", "size", "wasm", "signature");
   for (size_t I = 0; I < A.Functions.size(); ++I) {

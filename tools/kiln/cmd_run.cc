@@ -15,6 +15,7 @@
 
 #include "tools/kiln/cli.h"
 #include "tools/kiln/commands.h"
+#include "tools/kiln/compile_flags.h"
 #include "tools/kiln/duration.h"
 #ifdef KILN_WITH_COMPILER
 #include "tools/kiln/features_flag.h"
@@ -158,47 +159,6 @@ bool parseFuel(const std::string &S, std::optional<uint64_t> &Out) {
   return true;
 }
 } // namespace
-
-static constexpr int NotACompileFlag = -2;
-
-/// The flags `kiln compile` takes that matter for a .wasm FILE, which is
-/// compiled in memory: -O0..-O3, --cpu, --features, --bounds-checks and
-/// --guard-pages (one of them). Returns NotACompileFlag, -1 when parsed, or
-/// an exit code. Builds without the compiler refuse them: they run .kiln
-/// files only.
-static int parseCompileFlag(const std::vector<std::string> &Args, size_t &I,
-                            RunOptions &O) {
-  const std::string &A = Args[I];
-  bool IsOpt = A.size() == 3 && A[0] == '-' && A[1] == 'O' && A[2] >= '0' &&
-               A[2] <= '3';
-  bool TakesValue = A == "--cpu" || A == "--features";
-  if (!IsOpt && !TakesValue && A != "--bounds-checks" && A != "--guard-pages")
-    return NotACompileFlag;
-#ifdef KILN_WITH_COMPILER
-  codegen::CompileOptions &C = O.Src.Compile;
-  if (IsOpt) {
-    C.OptLevel = unsigned(A[2] - '0');
-    return -1;
-  }
-  if (TakesValue) {
-    if (I + 1 >= Args.size())
-      return usageError("run", A + " needs a value");
-    (A == "--cpu" ? C.Cpu : C.Features) = Args[++I];
-    return -1;
-  }
-  MemoryMode M =
-      A == "--guard-pages" ? MemoryMode::Guard : MemoryMode::BoundsChecked;
-  if (C.Mode && *C.Mode != M)
-    return usageError("run", "--bounds-checks and --guard-pages contradict "
-                             "each other; give one");
-  C.Mode = M;
-  return -1;
-#else
-  (void)O;
-  return usageError("run", A + " compiles .wasm input, and this build of "
-                               "kiln has no compiler: run a .kiln artifact");
-#endif
-}
 
 /// Parses the command line; returns -1 to go on, or an exit code.
 static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
@@ -353,9 +313,15 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
     } else if (A == "--fuel") {
       if (!Value("--fuel", V) || !parseFuel(V, O.Fuel))
         return usageError("run", "--fuel needs a count of instructions");
-    } else if (int Rc = parseCompileFlag(Args, I, O); Rc != NotACompileFlag) {
-      if (Rc >= 0)
+    } else if (isCompileFlag(A)) {
+#ifdef KILN_WITH_COMPILER
+      if (int Rc = parseCompileFlag("run", Args, I, O.Src.Compile); Rc >= 0)
         return Rc;
+#else
+      return usageError("run", A + " compiles .wasm input, and this build "
+                                   "of kiln has no compiler: run a .kiln "
+                                   "artifact");
+#endif
     } else if (A.size() > 1 && A[0] == '-') {
       return usageError("run", "unknown option '" + A + "'");
     } else {
@@ -425,7 +391,7 @@ int runMain(const std::vector<std::string> &Args) {
     return ExitFailure;
   }
   FuncNames Names = isWasmBinary(*Bytes) ? namesFromWasm(*Bytes) : FuncNames();
-  addExportNames(**M, Names);
+  addExportNames((*M)->artifact(), Names);
   if (O.PerfMap) {
     std::string Module = O.File.substr(O.File.rfind('/') + 1);
     Expected<std::string> Map =

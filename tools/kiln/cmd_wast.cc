@@ -2,6 +2,7 @@
 
 #include "tools/kiln/cli.h"
 #include "tools/kiln/commands.h"
+#include "tools/kiln/compile_flags.h"
 #include "tools/kiln/features_flag.h"
 #include "tools/kiln/wast/runner.h"
 #include "tools/kiln/wast/script.h"
@@ -154,11 +155,8 @@ int wastMain(const std::vector<std::string> &RawArgs) {
       ModeGiven = true;
       continue;
     }
-    if (A.size() == 3 && A[0] == '-' && A[1] == 'O' && A[2] >= '0' &&
-        A[2] <= '3') {
-      Opts.OptLevel = unsigned(A[2] - '0');
+    if (parseOptLevelFlag(A, Opts.OptLevel))
       continue;
-    }
     if (A.rfind("-W", 0) == 0) {
       std::string V = A.size() > 2 ? A.substr(2) : "";
       if (V.empty()) {

@@ -9,20 +9,13 @@
 #include "tools/kiln/inspect_json.h"
 
 #include "tools/kiln/json_string.h"
+#include "tools/kiln/wasm_names.h"
 
 #include "kiln/types.h"
 
 #include <cstdio>
 
 namespace kiln::cli {
-
-std::map<uint32_t, std::string> exportedFunctionNames(const format::Artifact &A) {
-  std::map<uint32_t, std::string> Names;
-  for (const format::ExportRec &E : A.Exports)
-    if (format::ExternKind(E.Kind) == format::ExternKind::Func)
-      Names.emplace(E.Index, E.Name); // the first export of a function wins
-  return Names;
-}
 
 static std::string typeArray(const std::vector<uint8_t> &Types) {
   std::string S = "[";
@@ -66,7 +59,7 @@ void printArtifactJson(const format::Artifact &A, const std::string &Path,
               A.Image.Bytes.size(), A.Image.TextSize, A.Image.ReadOnlyOffset,
               A.Image.PageAlign);
 
-  uint32_t ImportedFuncs = 0;
+  uint32_t ImportedFuncs = 0; // counted as the imports are printed
   std::printf("  \"imports\": [");
   for (size_t I = 0; I < A.Imports.size(); ++I) {
     const format::ImportRec &R = A.Imports[I];
@@ -92,7 +85,8 @@ void printArtifactJson(const format::Artifact &A, const std::string &Path,
                 A.Exports[I].Index);
   std::printf("%s],\n", A.Exports.empty() ? "" : "\n  ");
 
-  std::map<uint32_t, std::string> Names = exportedFunctionNames(A);
+  FuncNames Names;
+  addExportNames(A, Names);
   std::printf("  \"functions\": [");
   for (size_t I = 0; I < A.Functions.size(); ++I) {
     const format::FunctionRec &F = A.Functions[I];

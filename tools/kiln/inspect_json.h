@@ -5,13 +5,9 @@
 #include "kiln/format.h"
 
 #include <cstdint>
-#include <map>
 #include <string>
 
 namespace kiln::cli {
-
-/// Function index (imports included) -> the name an export gives it.
-std::map<uint32_t, std::string> exportedFunctionNames(const format::Artifact &A);
 
 /// Prints `A` (verified) as one JSON object: the target, the image, the
 /// imports, exports and functions with names, sizes and offsets, and

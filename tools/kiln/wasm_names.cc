@@ -88,8 +88,8 @@ FuncNames namesFromWasm(std::span<const uint8_t> Wasm) {
   return Out;
 }
 
-void addExportNames(const Module &M, FuncNames &Names) {
-  for (const format::ExportRec &E : M.artifact().Exports)
+void addExportNames(const format::Artifact &A, FuncNames &Names) {
+  for (const format::ExportRec &E : A.Exports)
     if (format::ExternKind(E.Kind) == format::ExternKind::Func)
       Names.emplace(E.Index, E.Name);
 }

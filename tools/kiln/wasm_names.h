@@ -23,8 +23,9 @@ using FuncNames = std::map<uint32_t, std::string>;
 /// Function names from a Wasm binary's "name" section (empty if none).
 FuncNames namesFromWasm(std::span<const uint8_t> Wasm);
 
-/// Adds export names for functions that have no name yet.
-void addExportNames(const Module &M, FuncNames &Names);
+/// Adds export names for functions that have no name yet (the first export
+/// of a function wins).
+void addExportNames(const format::Artifact &A, FuncNames &Names);
 
 } // namespace kiln::cli
 
