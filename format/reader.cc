@@ -29,8 +29,11 @@ namespace kiln::format {
 
 static unsigned long long ull(uint64_t V) { return V; }
 
-static constexpr uint64_t TableEnd =
-    uint64_t(PreambleBytes) + uint64_t(NumSections) * SectionEntryBytes;
+/// Where the section table of a file of format version `Version` ends.
+static constexpr uint64_t tableEnd(uint32_t Version) {
+  return uint64_t(PreambleBytes) +
+         uint64_t(sectionCount(Version)) * SectionEntryBytes;
+}
 
 static constexpr size_t entryAt(uint32_t I) {
   return PreambleBytes + size_t(I) * SectionEntryBytes;
@@ -93,11 +96,12 @@ Expected<PreambleRec> readPreamble(std::span<const uint8_t> B) {
     return refusal(preambleOffset(&PreambleRec::Reserved8),
                   formatString("reserved preamble byte is 0x%02x, must be 0",
                                P.Reserved8));
-  if (P.SectionCount != NumSections)
+  if (P.SectionCount != sectionCount(P.Version))
     return refusal(preambleOffset(&PreambleRec::SectionCount),
                   formatString("%u sections, format version %u has "
                                "exactly %u",
-                               P.SectionCount, FormatVersion, NumSections));
+                               P.SectionCount, P.Version,
+                               sectionCount(P.Version)));
   if (P.Reserved32 != 0)
     return refusal(preambleOffset(&PreambleRec::Reserved32),
                   formatString("reserved preamble word is 0x%x, must be 0",
@@ -108,8 +112,10 @@ Expected<PreambleRec> readPreamble(std::span<const uint8_t> B) {
 /// The section table: ids in order, reserved fields zero, every section
 /// inside the file, aligned, after the one before it and before the
 /// trailer. Fills in where each section is.
-static Error readSectionTable(std::span<const uint8_t> B, Layout &L,
+static Error readSectionTable(std::span<const uint8_t> B, uint32_t Count,
+                              Layout &L,
                               std::array<Digest, NumSections> &Digests) {
+  const uint64_t TableEnd = uint64_t(PreambleBytes) + Count * SectionEntryBytes;
   if (B.size() < TableEnd + DigestBytes)
     return refusal(PreambleBytes,
                   formatString("section table and trailer need 0x%llx bytes, "
@@ -118,7 +124,7 @@ static Error readSectionTable(std::span<const uint8_t> B, Layout &L,
   const uint64_t TrailerAt = B.size() - DigestBytes;
   const size_t OffsetField = fieldOffset(&SectionEntryRec::Offset);
   uint64_t PrevEnd = TableEnd;
-  for (uint32_t I = 0; I < NumSections; ++I) {
+  for (uint32_t I = 0; I < Count; ++I) {
     const size_t E = entryAt(I);
     SectionEntryRec S = readFixed<SectionEntryRec>(B, E);
     const char *Want = sectionName(SectionOrder[I]);
@@ -167,9 +173,10 @@ static Error readSectionTable(std::span<const uint8_t> B, Layout &L,
   return Error::success();
 }
 
-static Error checkDigests(std::span<const uint8_t> B, const Layout &L,
+static Error checkDigests(std::span<const uint8_t> B, uint32_t Count,
+                          const Layout &L,
                           const std::array<Digest, NumSections> &Digests) {
-  for (uint32_t I = 0; I < NumSections; ++I) {
+  for (uint32_t I = 0; I < Count; ++I) {
     Digest D = sha256(
         B.subspan(size_t(L.SectionAt[I]), size_t(L.SectionSize[I])));
     if (D != Digests[I]) {
@@ -190,15 +197,17 @@ static Error checkDigests(std::span<const uint8_t> B, const Layout &L,
 /// Bytes between sections are padding and must be zero. The checksums
 /// already cover them; this keeps artifacts canonical, so nothing can ride
 /// along in the file outside a section.
-static Error checkPadding(std::span<const uint8_t> B, const Layout &L) {
-  uint64_t Pos = TableEnd;
-  for (uint32_t I = 0; I <= NumSections; ++I) {
-    uint64_t Next = I < NumSections ? L.SectionAt[I] : B.size() - DigestBytes;
+static Error checkPadding(std::span<const uint8_t> B, uint32_t Version,
+                          const Layout &L) {
+  const uint32_t Count = sectionCount(Version);
+  uint64_t Pos = tableEnd(Version);
+  for (uint32_t I = 0; I <= Count; ++I) {
+    uint64_t Next = I < Count ? L.SectionAt[I] : B.size() - DigestBytes;
     for (; Pos < Next; ++Pos)
       if (B[size_t(Pos)] != 0)
         return refusal(Pos, formatString("padding byte is 0x%02x, must be 0",
                                         B[size_t(Pos)]));
-    if (I < NumSections)
+    if (I < Count)
       Pos = L.SectionAt[I] + L.SectionSize[I];
   }
   return Error::success();
@@ -220,6 +229,9 @@ public:
   template <size_t N> void bytes(std::array<uint8_t, N> &A) { R.bytes(A); }
   void str(std::string &S) { R.str(S); }
   void blob(std::vector<uint8_t> &B) { R.blob(B); }
+  void uleb(uint32_t &V) { R.uleb(V); }
+  void index(uint32_t &V) { R.index(V); }
+  void ascending(uint32_t &V, uint32_t &Prev) { R.ascending(V, Prev); }
   template <typename T, typename Fn> void vec(std::vector<T> &V, Fn F) {
     bool TopLevel = Depth == 0;
     ++Depth;
@@ -239,9 +251,9 @@ private:
 
 } // namespace
 
-static Error readSections(std::span<const uint8_t> B, Layout &L,
-                          Artifact &A) {
-  for (uint32_t I = 0; I < NumSections; ++I) {
+static Error readSections(std::span<const uint8_t> B, uint32_t Count,
+                          Layout &L, Artifact &A) {
+  for (uint32_t I = 0; I < Count; ++I) {
     const char *Name = sectionName(SectionOrder[I]);
     const size_t Begin = size_t(L.SectionAt[I]);
     const size_t End = Begin + size_t(L.SectionSize[I]);
@@ -271,14 +283,15 @@ Expected<ReadArtifact> readSections(std::span<const uint8_t> Bytes,
                                     const PreambleRec &P) {
   ReadArtifact R;
   std::array<Digest, NumSections> Digests{};
-  KILN_CHECK(readSectionTable(Bytes, R.L, Digests));
-  KILN_CHECK(checkDigests(Bytes, R.L, Digests));
-  KILN_CHECK(checkPadding(Bytes, R.L));
+  const uint32_t Count = sectionCount(P.Version);
+  KILN_CHECK(readSectionTable(Bytes, Count, R.L, Digests));
+  KILN_CHECK(checkDigests(Bytes, Count, R.L, Digests));
+  KILN_CHECK(checkPadding(Bytes, P.Version, R.L));
   R.A.Version = P.Version;
   R.A.TargetArch = Arch(P.TargetArch);
   R.A.Mode = MemoryMode(P.Mode);
   R.A.PointerBytes = P.PointerBytes;
-  KILN_CHECK(readSections(Bytes, R.L, R.A));
+  KILN_CHECK(readSections(Bytes, Count, R.L, R.A));
   return R;
 }
 

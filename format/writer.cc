@@ -22,15 +22,17 @@ std::vector<uint8_t> writeArtifact(const Artifact &A) {
   // spares copying the (possibly large) code image.
   Artifact &Src = const_cast<Artifact &>(A);
 
+  // Version A.Version's sections: a prefix of the list (sections.def).
+  const uint32_t Count = sectionCount(A.Version);
   std::array<std::vector<uint8_t>, NumSections> Payloads;
-  for (uint32_t I = 0; I < NumSections; ++I) {
+  for (uint32_t I = 0; I < Count; ++I) {
     ByteWriter W(Payloads[I]);
     sectionFields(W, SectionOrder[I], Src);
   }
 
   std::array<SectionEntryRec, NumSections> Table;
-  uint64_t Pos = uint64_t(PreambleBytes) + NumSections * SectionEntryBytes;
-  for (uint32_t I = 0; I < NumSections; ++I) {
+  uint64_t Pos = uint64_t(PreambleBytes) + Count * SectionEntryBytes;
+  for (uint32_t I = 0; I < Count; ++I) {
     Table[I].Id = uint32_t(SectionOrder[I]);
     Table[I].Offset = alignTo(Pos, SectionAlign);
     Table[I].Size = Payloads[I].size();
@@ -45,15 +47,15 @@ std::vector<uint8_t> writeArtifact(const Artifact &A) {
   P.TargetArch = uint8_t(A.TargetArch);
   P.Mode = uint8_t(A.Mode);
   P.PointerBytes = A.PointerBytes;
-  P.SectionCount = NumSections;
+  P.SectionCount = Count;
 
   std::vector<uint8_t> Out;
   Out.reserve(Pos + DigestBytes);
   ByteWriter W(Out);
   fields(W, P);
-  for (SectionEntryRec &E : Table)
-    fields(W, E);
-  for (uint32_t I = 0; I < NumSections; ++I) {
+  for (uint32_t I = 0; I < Count; ++I)
+    fields(W, Table[I]);
+  for (uint32_t I = 0; I < Count; ++I) {
     Out.resize(Table[I].Offset, 0); // zero padding up to the aligned offset
     Out.insert(Out.end(), Payloads[I].begin(), Payloads[I].end());
   }

@@ -6,6 +6,7 @@
 #include "compiler/codegen/address_phis.h"
 #include "compiler/codegen/bounds_check_versioning.h"
 #include "compiler/codegen/byte_gather.h"
+#include "compiler/codegen/code_map.h"
 #include "compiler/codegen/dot_reduction.h"
 #include "compiler/codegen/function_lowering.h"
 #include "compiler/codegen/guard_traps.h"
@@ -16,12 +17,16 @@
 #include "compiler/codegen/object_layout.h"
 #include "compiler/codegen/shift_register_unroll.h"
 #include "compiler/codegen/signed_indices.h"
+#include "compiler/codegen/source_map.h"
 #include "compiler/codegen/target.h"
 #include "compiler/codegen/trampolines.h"
+#include "compiler/codegen/wasm_locations.h"
+#include "compiler/wasm/names.h"
 #include "compiler/wasm/decoder.h"
 #include "compiler/wasm/validator.h"
 #include "kiln/sha256.h"
 
+#include "llvm/IR/DebugInfo.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/MCSubtargetInfo.h"
@@ -196,9 +201,16 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
   LO.X86Simd = A == Arch::X86_64 &&
                TM->getMCSubtargetInfo()->checkFeatures("+ssse3,+sse4.1");
   ModuleLowering ML(*M, LC, LM, LO);
+  std::optional<WasmLocations> Locations;
+  if (Opts.CodeMap) {
+    Locations.emplace(*M, LM, ML.functions());
+    ML.setLocations(&*Locations);
+  }
   for (uint32_t I = M->NumImportedFuncs; I < M->Funcs.size(); ++I)
     KILN_CHECK(FunctionLowering(ML, Ctx, Opts.WasmFeatures, I).run());
   emitTrampolines(ML);
+  if (Locations)
+    Locations->finalize();
 
   for (llvm::Function &F : LM) {
     if (F.isDeclaration())
@@ -220,7 +232,10 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
   if (Opts.AssemblyOut) {
     // Code generation rewrites the IR it runs on, so the listing comes from
     // a copy; the object below is generated from the module itself.
+    // Without the debug info, so that the listing shows code, not the
+    // code map's directives.
     std::unique_ptr<llvm::Module> Copy = llvm::CloneModule(LM);
+    llvm::StripDebugInfo(*Copy);
     Expected<llvm::SmallVector<char, 0>> Asm =
         emitFile(*Copy, *TM, llvm::CodeGenFileType::AssemblyFile);
     if (!Asm)
@@ -231,9 +246,9 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
       emitFile(LM, *TM, llvm::CodeGenFileType::ObjectFile);
   if (!Obj)
     return Obj.takeError();
-  Expected<LaidOutImage> Image = layOutObject(
-      llvm::MemoryBufferRef(llvm::StringRef(Obj->data(), Obj->size()), "wasm.o"),
-      A, 4096);
+  llvm::MemoryBufferRef ObjBuf(llvm::StringRef(Obj->data(), Obj->size()),
+                               "wasm.o");
+  Expected<LaidOutImage> Image = layOutObject(ObjBuf, A, 4096);
   if (!Image)
     return Image.takeError();
 
@@ -253,6 +268,14 @@ Expected<format::Artifact> compileWasm(std::span<const uint8_t> Wasm,
       : Opts.Interrupt ? format::InterruptKind::Polls
                        : format::InterruptKind::None);
   KILN_CHECK(describeModule(*M, *Image, Art));
+  if (Opts.Names)
+    for (auto &[Index, Name] : wasm::functionNames(*M))
+      if (Index < M->Funcs.size())
+        Art.Debug.FuncNames.push_back({Index, std::move(Name)});
+  if (Opts.CodeMap) {
+    KILN_CHECK(buildCodeMap(ObjBuf, *Image, Art.Debug));
+    buildSourceMap(*M, Art.Debug);
+  }
   return Art;
 }
 

@@ -33,6 +33,12 @@ struct CompileOptions {
   /// Count fuel (kiln/abi.h) so that calls can be given a deterministic
   /// budget; implies Interrupt.
   bool Fuel = false;
+  /// The artifact's Debug section: the module's function names (off:
+  /// --strip-names), and the code map from native code to Wasm offsets with
+  /// inlined frames, plus source lines when the module has DWARF (off:
+  /// --strip-debug). Neither changes the generated code.
+  bool Names = true;
+  bool CodeMap = true;
   bool DumpIr = false;  // print the optimized IR to stderr
   /// If set, receives the generated code as assembly text (what the
   /// artifact's code section holds, before layout), for inspection and for

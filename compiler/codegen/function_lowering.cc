@@ -2,6 +2,8 @@
 
 #include "compiler/codegen/function_lowering.h"
 
+#include "compiler/codegen/wasm_locations.h"
+
 #include "llvm/IR/Intrinsics.h"
 
 namespace kiln::codegen {
@@ -113,6 +115,10 @@ Error FunctionLowering::run() {
   llvm::BasicBlock *Start = newBlock("start");
   llvm::BranchInst::Create(Start, EntryBlock);
   B.SetInsertPoint(Start);
+  const WasmLocations *Locs = ML.locations();
+  // The prologue (stack check, fuel) is the function's first instruction.
+  if (Locs)
+    B.SetCurrentDebugLocation(Locs->at(FuncIndex, Body.CodeStart));
   Vmctx = Fn->getArg(0);
   Fn->getArg(0)->setName("vmctx");
   if (ModuleLowering::usesSlots(T)) {
@@ -144,6 +150,8 @@ Error FunctionLowering::run() {
     if (Error E = Validator.step(I))
       return std::move(E).inSection("code");
     CurrentOffset = uint32_t(I.Offset);
+    if (Locs)
+      B.SetCurrentDebugLocation(Locs->at(FuncIndex, I.Offset));
     if (ML.options().Fuel && Live)
       countFuel(I);
     if (Error E = Live ? lower(I) : (lowerDead(I), Error::success()))

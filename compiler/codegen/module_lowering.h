@@ -23,6 +23,8 @@
 
 namespace kiln::codegen {
 
+class WasmLocations;
+
 enum class BuiltinId : uint32_t {
 #define KILN_BUILTIN(Name, Index, Ret, ...) Name = Index,
 #include "kiln/builtins.def"
@@ -72,6 +74,12 @@ public:
   }
   llvm::FunctionType *builtinType(BuiltinId Id) const;
 
+  /// The LLVM functions of the defined functions, in index order.
+  const std::vector<llvm::Function *> &functions() const { return Funcs; }
+  /// Where lowered instructions get their debug locations (null: none).
+  void setLocations(const WasmLocations *L) { Locations = L; }
+  const WasmLocations *locations() const { return Locations; }
+
   /// The LLVM function of defined function `FuncIndex`.
   llvm::Function *function(uint32_t FuncIndex) const {
     return Funcs[FuncIndex - M.NumImportedFuncs];
@@ -115,6 +123,7 @@ private:
   llvm::MDNode *TbaaMemory, *TbaaVmctx, *TbaaGlobal, *TbaaTable;
   llvm::MDNode *ColdWeights;
   llvm::MDNode *EmptyMD;
+  const WasmLocations *Locations = nullptr;
 };
 
 /// "kiln_f12": stable symbol names for disassembly and profiles.

@@ -248,6 +248,7 @@ Expected<LaidOutImage> layOutObject(llvm::MemoryBufferRef Buf, Arch A,
     }
   }
   KILN_CHECK(Arch.applyAll(Fixups, Out));
+  Out.SectionOffset = std::move(SectionOffset);
   return Out;
 }
 

@@ -21,6 +21,7 @@
 #include "llvm/Support/MemoryBufferRef.h"
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace kiln::codegen {
@@ -34,6 +35,9 @@ struct LaidOutImage {
   format::ImageRec Image;
   std::vector<format::RelocRec> Relocs;
   llvm::StringMap<SymbolPlacement> Symbols; // defined function symbols
+  /// Where each section of the object that is in the image starts there,
+  /// by section index (how the code map places DWARF addresses).
+  std::map<uint64_t, uint32_t> SectionOffset;
 };
 
 Expected<LaidOutImage> layOutObject(llvm::MemoryBufferRef Object, Arch A,

@@ -596,6 +596,7 @@ Error Decoder::readFuncBody(Reader &R, FuncBody &Out) {
 }
 
 Error Decoder::decodeCode(Reader &R) {
+  M.CodeSectionOffset = R.offset();
   uint32_t N = {};
   KILN_CHECK(R.readCount(N, 2)); // size byte, local-run count
   if (N != NumDeclaredFuncs)

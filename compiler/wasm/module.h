@@ -121,6 +121,9 @@ struct Module {
   std::optional<uint32_t> DataCount;
   std::vector<FuncBody> Bodies; // defined functions only
   std::vector<CustomSection> Customs;
+  /// Where the code section's payload starts (0: no code section): DWARF
+  /// for Wasm addresses code relative to it.
+  uint64_t CodeSectionOffset = 0;
 
   uint32_t NumImportedFuncs = 0;
   uint32_t NumImportedTables = 0;

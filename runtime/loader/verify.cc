@@ -147,6 +147,7 @@ private:
   Error checkStart();
   Error checkElems();
   Error checkDatas();
+  Error checkDebug();
   Error checkConst(const ConstExprRec &C, uint8_t Want, SectionId Id,
                    size_t Record, const std::string &What) const;
 
@@ -190,6 +191,7 @@ Error Checker::run() {
   KILN_CHECK(checkStart());
   KILN_CHECK(checkElems());
   KILN_CHECK(checkDatas());
+  KILN_CHECK(checkDebug());
   return Error::success();
 }
 
@@ -722,6 +724,66 @@ Error Checker::checkDatas() {
 /// The preamble against this runtime: its architecture and the memory modes
 /// it allows. Before anything is hashed, so that a file for another machine
 /// is refused as that, not as whatever else is wrong with it.
+/// The Debug section is read only to describe a trap, but it is checked
+/// like the rest: every index in range, every list in the order lookups
+/// binary-search, every `Caller` earlier than its frame (so chains end).
+Error Checker::checkDebug() {
+  const DebugRec &D = A.Debug;
+  auto Bad = [&](const char *List, size_t I, std::string Why) {
+    return failAt(SectionId::Debug, L.section(SectionId::Debug),
+                  formatString("%s[%zu]: ", List, I) + Why);
+  };
+  auto Index = [](uint32_t V, size_t Size) { return V == NoIndex || V < Size; };
+  for (size_t I = 0; I < D.FuncNames.size(); ++I) {
+    if (D.FuncNames[I].Func >= numFuncs())
+      return Bad("names", I, formatString("function %u does not exist",
+                                          D.FuncNames[I].Func));
+    if (I && D.FuncNames[I].Func <= D.FuncNames[I - 1].Func)
+      return Bad("names", I, "functions are not in increasing order");
+  }
+  for (size_t I = 0; I < D.CodeRanges.size(); ++I) {
+    const CodeRangeRec &R = D.CodeRanges[I];
+    if (R.CodeOffset >= A.Image.TextSize)
+      return Bad("code ranges", I,
+                 formatString("offset 0x%x is outside the text", R.CodeOffset));
+    if (I && R.CodeOffset <= D.CodeRanges[I - 1].CodeOffset)
+      return Bad("code ranges", I, "offsets are not in increasing order");
+    if (!Index(R.Frame, D.WasmFrames.size()))
+      return Bad("code ranges", I,
+                 formatString("frame %u does not exist", R.Frame));
+  }
+  for (size_t I = 0; I < D.WasmFrames.size(); ++I) {
+    const WasmFrameRec &F = D.WasmFrames[I];
+    if (F.Func < ImportedFuncs || F.Func >= numFuncs())
+      return Bad("wasm frames", I, formatString("function %u is not a defined "
+                                                "function",
+                                                F.Func));
+    if (F.Caller != NoIndex && F.Caller >= I)
+      return Bad("wasm frames", I, formatString("caller %u is not an earlier "
+                                                "frame",
+                                                F.Caller));
+  }
+  for (size_t I = 0; I < D.SourceSites.size(); ++I) {
+    const SourceSiteRec &S = D.SourceSites[I];
+    if (S.Frame >= D.SourceFrames.size())
+      return Bad("source sites", I,
+                 formatString("frame %u does not exist", S.Frame));
+    if (I && S.WasmOffset <= D.SourceSites[I - 1].WasmOffset)
+      return Bad("source sites", I, "offsets are not in increasing order");
+  }
+  for (size_t I = 0; I < D.SourceFrames.size(); ++I) {
+    const SourceFrameRec &F = D.SourceFrames[I];
+    if (!Index(F.Function, D.Strings.size()) ||
+        !Index(F.File, D.Strings.size()))
+      return Bad("source frames", I, "string index out of range");
+    if (F.Caller != NoIndex && F.Caller >= I)
+      return Bad("source frames", I, formatString("caller %u is not an "
+                                                  "earlier frame",
+                                                  F.Caller));
+  }
+  return Error::success();
+}
+
 static Error checkRuntimeTakes(const PreambleRec &P, const LoadOptions &Opts) {
   Arch A = Arch(P.TargetArch);
   if (A != Opts.ExpectedArch)

@@ -3,6 +3,7 @@
 #include "src/trap.h"
 
 #include "src/code_registry.h"
+#include "src/debug_map.h"
 #include "src/instance.h"
 #include "src/interrupt.h"
 #include "src/signals_posix.h"
@@ -28,15 +29,17 @@ Activation *currentActivation() { return Current; }
 /// into generated code. Never trusts a frame: each must lie in [Low, High)
 /// (stack the call is known to use), be aligned, and move strictly upward;
 /// the walk stops at the first return address outside generated code (the
-/// entry trampoline returning to the host). A wrong start gives a short
-/// backtrace, never a fault. Async-signal-safe.
+/// entry trampoline returning to the host). Frames beyond MaxFrames are
+/// counted, so that a backtrace can say how many it leaves out. A wrong
+/// start gives a short backtrace, never a fault. Async-signal-safe.
 static void walkWasmFrames(Activation &A, uintptr_t Fp, uintptr_t Low) {
   A.NumFramePcs = 0;
+  A.FramesLeftOut = 0;
 #if defined(__x86_64__) || defined(__aarch64__)
   // Both keep the frame record {saved frame pointer, return address} at
   // the frame pointer.
   uintptr_t High = reinterpret_cast<uintptr_t>(&A);
-  while (A.NumFramePcs < Activation::MaxFrames) {
+  for (;;) {
     if (Fp < Low || Fp > High - 2 * sizeof(uintptr_t) ||
         Fp % sizeof(uintptr_t))
       return;
@@ -44,7 +47,12 @@ static void walkWasmFrames(Activation &A, uintptr_t Fp, uintptr_t Low) {
     uintptr_t Next = Record[0], Ret = Record[1];
     if (!codeRangeContains(Ret - 1))
       return;
-    A.FramePcs[A.NumFramePcs++] = Ret - 1; // inside the call instruction
+    if (A.NumFramePcs < Activation::MaxFrames) {
+      A.FramePcs[A.NumFramePcs++] = Ret - 1; // inside the call instruction
+    } else {
+      ++A.FramesLeftOut;
+      A.OutermostPc = Ret - 1;
+    }
     if (Next <= Fp)
       return;
     Fp = Next;
@@ -74,6 +82,7 @@ raiseTrap(TrapCode Code, const Module::Impl *Mod, uint32_t WasmOffset,
                    reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
   } else {
     A->NumFramePcs = 0;
+    A->FramesLeftOut = 0;
   }
   A->Code = Code;
   A->Mod = Mod;
@@ -122,6 +131,19 @@ static uintptr_t stackLimitFor(size_t MaxBytes) {
   return Limit;
 }
 
+/// The Wasm frames of native PC `Pc` in module M: from the code map, or,
+/// without one, the function whose code holds Pc. Empty when Pc is in none.
+static std::vector<TrapFrame> framesAt(const Module::Impl &M, uintptr_t Pc) {
+  std::vector<TrapFrame> Frames;
+  appendFramesAtPc(M, Pc, Frames);
+  if (Frames.empty())
+    if (uint32_t F = M.funcIndexAtPc(Pc); F != NoIndex) {
+      Frames.emplace_back();
+      Frames.back().FuncIndex = F;
+    }
+  return Frames;
+}
+
 static Error trapError(Activation &A) {
   if (A.HostExit)
     return std::move(A.HostExit);
@@ -129,36 +151,66 @@ static Error trapError(Activation &A) {
   if (A.Pc && (!Mod || Mod->funcIndexAtPc(A.Pc) == NoIndex))
     if (const void *Owner = codeRangeOwner(A.Pc))
       Mod = static_cast<const Module::Impl *>(Owner);
+
+  // The trapping frame (and those Kiln inlined it into), then its callers
+  // in the same module (frames of other modules or trampolines are left
+  // out). A trap raised from a stub of the artifact that is no Wasm
+  // function (the interruption polls' kiln_interrupt_check) belongs to the
+  // first Wasm frame above it.
+  std::vector<TrapFrame> Frames;
+  unsigned NextPc = 0;
+  if (Mod && A.Pc)
+    Frames = framesAt(*Mod, A.Pc);
+  if (Mod && Frames.empty() && A.FuncIndex == NoIndex && A.NumFramePcs)
+    Frames = framesAt(*Mod, A.FramePcs[NextPc++]);
+  // A trap builtin's own offset is exact, and names its function even
+  // where the code map does not cover the PC (an artifact without one, in
+  // code LLVM inlined): it wins over the map where they differ.
   uint32_t Func = A.FuncIndex;
-  if (Mod && Func == NoIndex && A.Pc)
-    Func = Mod->funcIndexAtPc(A.Pc);
-  if (Mod && Func == NoIndex && A.WasmOffset)
-    Func = Mod->funcIndexAtWasmOffset(A.WasmOffset);
-  // A trap raised from a stub of the artifact that is no Wasm function
-  // (the interruption polls' kiln_interrupt_check): the trapping function
-  // is the first Wasm frame above it.
-  unsigned FirstFrame = 0;
-  if (Mod && Func == NoIndex && A.NumFramePcs)
-    if (uint32_t F = Mod->funcIndexAtPc(A.FramePcs[0]); F != NoIndex) {
-      Func = F;
-      FirstFrame = 1;
+  uint32_t ByOffset =
+      Mod && A.WasmOffset ? Mod->funcIndexAtWasmOffset(A.WasmOffset) : NoIndex;
+  if (!Frames.empty()) {
+    if (ByOffset != NoIndex && (Frames[0].WasmOffset == NoOffset ||
+                                ByOffset == Frames[0].FuncIndex)) {
+      Frames[0].FuncIndex = ByOffset;
+      Frames[0].WasmOffset = A.WasmOffset;
     }
+    Func = Frames[0].FuncIndex;
+  } else if (Func == NoIndex) {
+    Func = ByOffset;
+  }
+  if (Frames.empty() && Func != NoIndex) {
+    Frames.emplace_back();
+    Frames.back().FuncIndex = Func;
+    if (A.WasmOffset)
+      Frames.back().WasmOffset = A.WasmOffset;
+  }
+  for (unsigned I = NextPc; Mod && I < A.NumFramePcs; ++I) {
+    std::vector<TrapFrame> More = framesAt(*Mod, A.FramePcs[I]);
+    Frames.insert(Frames.end(), std::make_move_iterator(More.begin()),
+                  std::make_move_iterator(More.end()));
+  }
+  if (Mod)
+    for (TrapFrame &F : Frames)
+      describeFrame(*Mod, F);
 
   std::string Message = !A.HostMessage.empty()
                             ? A.HostMessage
                             : std::string(trapMessage(A.Code));
   Error E = Error::trap(uint32_t(A.Code), std::move(Message));
-  if (Func != NoIndex) {
-    // The backtrace: the trapping function, then its callers in the same
-    // module (frames of other modules or trampolines are left out).
-    std::vector<uint32_t> Frames{Func};
-    for (unsigned I = FirstFrame; Mod && I < A.NumFramePcs; ++I)
-      if (uint32_t F = Mod->funcIndexAtPc(A.FramePcs[I]); F != NoIndex)
-        Frames.push_back(F);
-    E = std::move(E).inFunction(Func).withBacktrace(std::move(Frames));
-  }
-  if (A.WasmOffset)
+  if (Func != NoIndex)
+    E = std::move(E).inFunction(Func);
+  if (!Frames.empty() && Frames[0].WasmOffset != NoOffset)
+    E = std::move(E).atOffset(Frames[0].WasmOffset);
+  else if (A.WasmOffset)
     E = std::move(E).atOffset(A.WasmOffset);
+  // The count includes the entry trampoline's frame, which is no Wasm
+  // frame (recorded frames of trampolines are dropped above).
+  uint32_t LeftOut = A.FramesLeftOut;
+  if (LeftOut && Mod && Mod->funcIndexAtPc(A.OutermostPc) == NoIndex)
+    --LeftOut;
+  if (!Frames.empty())
+    E = std::move(E).withFrames(std::move(Frames), LeftOut);
   return E;
 }
 

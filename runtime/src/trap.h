@@ -63,6 +63,10 @@ struct Activation {
   static constexpr unsigned MaxFrames = 64;
   uintptr_t FramePcs[MaxFrames];
   unsigned NumFramePcs = 0;
+  /// Frames of generated code the walk found beyond MaxFrames (counted,
+  /// not recorded), and the return address of the outermost one.
+  uint32_t FramesLeftOut = 0;
+  uintptr_t OutermostPc = 0;
   /// A host function's Error that is not a failure of the guest (proc_exit's
   /// ErrorKind::Exit): unwinds like a trap but comes back unchanged.
   Error HostExit;

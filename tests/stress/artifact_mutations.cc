@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/format.h"
+#include "kiln/format_tables.h"
 #include "kiln/sha256.h"
 
 #include <fcntl.h>
@@ -46,12 +47,6 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-constexpr uint32_t NumSections() {
-  uint32_t N = 0;
-#define KILN_SECTION(Name, Id, Required) ++N;
-#include "kiln/sections.def"
-  return N;
-}
 
 uint64_t read64(const Bytes &B, size_t At) {
   uint64_t V = 0;
@@ -65,11 +60,11 @@ std::vector<std::pair<size_t, size_t>> metadataRanges(const Bytes &B) {
   using namespace format;
   std::vector<std::pair<size_t, size_t>> R;
   R.push_back({8, PreambleBytes}); // version, arch, mode, pointer size, count
-  for (uint32_t I = 0; I < NumSections(); ++I) {
+  for (uint32_t I = 0; I < NumSections; ++I) {
     size_t E = PreambleBytes + size_t(I) * SectionEntryBytes;
     R.push_back({E, E + 24}); // id, reserved, offset, size (not the digest)
     uint64_t Off = read64(B, E + 8), Size = read64(B, E + 16);
-    bool IsCode = I + 1 == NumSections();
+    bool IsCode = SectionOrder[I] == SectionId::Code;
     // The code section: only its header fields (page alignment, text size,
     // read-only offset), not the image.
     R.push_back({size_t(Off), size_t(Off + (IsCode ? 12 : Size))});
@@ -92,9 +87,9 @@ std::string regionOf(const Bytes &B, size_t At) {
   };
   if (At < PreambleBytes)
     return "preamble";
-  if (At < PreambleBytes + NumSections() * SectionEntryBytes)
+  if (At < PreambleBytes + NumSections * SectionEntryBytes)
     return "section table";
-  for (uint32_t I = 0; I < NumSections(); ++I) {
+  for (uint32_t I = 0; I < NumSections; ++I) {
     size_t E = PreambleBytes + size_t(I) * SectionEntryBytes;
     uint64_t Off = read64(B, E + 8), Size = read64(B, E + 16);
     if (At >= Off && At - Off < Size)
@@ -107,7 +102,7 @@ std::string regionOf(const Bytes &B, size_t At) {
 /// its table entry still points inside the file) and the trailer.
 void redigest(Bytes &B) {
   using namespace format;
-  for (uint32_t I = 0; I < NumSections(); ++I) {
+  for (uint32_t I = 0; I < NumSections; ++I) {
     size_t E = PreambleBytes + size_t(I) * SectionEntryBytes;
     uint64_t Off = read64(B, E + 8), Size = read64(B, E + 16);
     if (Off > B.size() || Size > B.size() - Off)

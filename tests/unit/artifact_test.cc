@@ -213,9 +213,9 @@ void put64(Bytes &B, size_t At, uint64_t V) {
     B[At + I] = uint8_t(V >> (8 * I));
 }
 
-constexpr uint32_t NumSections = 14;
+constexpr uint32_t NumSections = 15; // format version 4
 
-/// Position of section `Id` in the table (ids are 1..14 in order).
+/// Position of section `Id` in the table (ids are 1..15 in order).
 size_t entryAt(SectionId Id) {
   return PreambleBytes + (uint32_t(Id) - 1) * SectionEntryBytes;
 }
@@ -403,6 +403,109 @@ TEST(Verify, RefusesWasmModuleAsNotAnArtifact) {
   expectRefusal(refusalOf(B), 0, nullptr, "not a kiln artifact");
 }
 
+// Version 3 is version 4 without the Debug section (format.h): it loads,
+// and its traps have no code map.
+TEST(Verify, ReadsVersionThreeWithoutTheDebugSection) {
+  format::Artifact Small = smallArtifact();
+  Small.Version = 3;
+  Bytes B = format::writeArtifact(Small);
+  Expected<format::Artifact> A = loader::verifyArtifact(B, x86Options());
+  ASSERT_TRUE(bool(A)) << A.takeError().str();
+  EXPECT_EQ(A->Version, 3u);
+  EXPECT_TRUE(A->Debug.CodeRanges.empty());
+  // A version-3 preamble on a file with the Debug section is refused.
+  Bytes Four = format::writeArtifact(smallArtifact());
+  put32(Four, 8, 3);
+  reseal(Four);
+  expectRefusal(refusalOf(Four), 16, nullptr,
+                "15 sections, format version 3 has exactly 14");
+}
+
+/// A Debug section that names function 1, maps its code to two Wasm
+/// frames (one inlined into the other) and has a source line.
+static format::DebugRec smallDebug() {
+  format::DebugRec D;
+  D.FuncNames = {{1, "answer_impl"}, {2, "nop"}};
+  D.WasmFrames = {{1, 0x45, NoIndex}, {2, 0x51, 0}};
+  D.CodeRanges = {{0, 1}, {4, NoIndex}, {16, 0}};
+  D.Strings = {"f", "a.c", "g"};
+  D.SourceFrames = {{0, 1, 7, 3, NoIndex}, {2, 1, 3, 1, 0}};
+  D.SourceSites = {{0x45, 0}, {0x51, 1}};
+  return D;
+}
+
+TEST(Verify, RoundTripsTheDebugSection) {
+  format::Artifact In = smallArtifact();
+  In.Debug = smallDebug();
+  Bytes B = format::writeArtifact(In);
+  Expected<format::Artifact> Out = verifyArtifact(B, x86Options());
+  ASSERT_TRUE(bool(Out)) << Out.takeError().str();
+  EXPECT_EQ(format::writeArtifact(*Out), B);
+  ASSERT_EQ(Out->Debug.FuncNames.size(), 2u);
+  EXPECT_EQ(Out->Debug.FuncNames[0].Name, "answer_impl");
+  ASSERT_EQ(Out->Debug.WasmFrames.size(), 2u);
+  EXPECT_EQ(Out->Debug.WasmFrames[1].Caller, 0u);
+  EXPECT_EQ(Out->Debug.Strings[1], "a.c");
+}
+
+// Every index and order in the Debug section is checked (the runtime
+// binary-searches its lists and follows its chains on a trap).
+TEST(Verify, RefusesABadDebugSection) {
+  struct Case {
+    const char *Why;
+    void (*Break)(format::DebugRec &);
+    const char *Message;
+  };
+  const Case Cases[] = {
+      {"name of a function that does not exist",
+       [](format::DebugRec &D) { D.FuncNames[1].Func = 3; },
+       "names[1]: function 3 does not exist"},
+      {"names out of order",
+       [](format::DebugRec &D) { D.FuncNames[1].Func = 1; },
+       "names[1]: functions are not in increasing order"},
+      {"code range outside the text",
+       [](format::DebugRec &D) { D.CodeRanges[2].CodeOffset = TextSize; },
+       "outside the text"},
+      {"code ranges out of order",
+       [](format::DebugRec &D) { D.CodeRanges[2].CodeOffset = 4; },
+       "code ranges[2]: offsets are not in increasing order"},
+      {"code range with a missing frame",
+       [](format::DebugRec &D) { D.CodeRanges[0].Frame = 2; },
+       "code ranges[0]: frame 2 does not exist"},
+      {"frame of an imported function",
+       [](format::DebugRec &D) { D.WasmFrames[0].Func = 0; },
+       "wasm frames[0]: function 0 is not a defined function"},
+      {"a frame that is its own caller (a cycle)",
+       [](format::DebugRec &D) { D.WasmFrames[1].Caller = 1; },
+       "wasm frames[1]: caller 1 is not an earlier frame"},
+      {"source site with a missing frame",
+       [](format::DebugRec &D) { D.SourceSites[1].Frame = 9; },
+       "source sites[1]: frame 9 does not exist"},
+      {"source sites out of order",
+       [](format::DebugRec &D) { D.SourceSites[1].WasmOffset = 0x45; },
+       "source sites[1]: offsets are not in increasing order"},
+      {"source frame naming a missing string",
+       [](format::DebugRec &D) { D.SourceFrames[0].File = 3; },
+       "source frames[0]: string index out of range"},
+      {"source frame cycle",
+       [](format::DebugRec &D) { D.SourceFrames[0].Caller = 1; },
+       "source frames[0]: caller 1 is not an earlier frame"},
+  };
+  for (const Case &C : Cases) {
+    SCOPED_TRACE(C.Why);
+    format::Artifact A = smallArtifact();
+    A.Debug = smallDebug();
+    C.Break(A.Debug);
+    Expected<format::Artifact> R =
+        verifyArtifact(format::writeArtifact(A), x86Options());
+    ASSERT_FALSE(bool(R));
+    Error E = R.takeError();
+    EXPECT_EQ(E.kind(), ErrorKind::Refused);
+    EXPECT_NE(E.message().find(C.Message), std::string::npos) << E.str();
+    EXPECT_STREQ(E.section(), "Debug");
+  }
+}
+
 TEST(Verify, RefusesNewerFormatVersion) {
   Bytes B = format::writeArtifact(smallArtifact());
   put32(B, 8, FormatVersion + 1);
@@ -430,9 +533,9 @@ TEST(Verify, RefusesFormatVersionOlderThanTheWindow) {
 // The compatibility policy (format.h): a version-2 artifact means what a
 // version-3 one does unless a signature is large enough to pass in slots.
 TEST(Verify, ReadsVersionTwoWithoutLargeSignatures) {
-  Bytes B = format::writeArtifact(smallArtifact());
-  put32(B, 8, 2);
-  reseal(B);
+  format::Artifact Small = smallArtifact();
+  Small.Version = 2;
+  Bytes B = format::writeArtifact(Small);
   Expected<format::Artifact> A =
       loader::verifyArtifact(B, x86Options());
   ASSERT_TRUE(bool(A)) << A.takeError().str();
@@ -442,9 +545,8 @@ TEST(Verify, RefusesVersionTwoWithALargeSignature) {
   format::Artifact Small = smallArtifact();
   Small.Types.push_back(
       {std::vector<uint8_t>(kiln::abi::MaxRegisterParams + 1, 0x7f), {}});
+  Small.Version = 2;
   Bytes B = format::writeArtifact(Small);
-  put32(B, 8, 2);
-  reseal(B);
   expectRefusal(refusalOf(B), 8, nullptr,
                 formatString("format version 2 passes type %zu (%u params, 0 "
                              "results) in registers, which this runtime's "
@@ -535,7 +637,7 @@ TEST(Verify, RefusesWrongSectionCount) {
   Bytes B = format::writeArtifact(smallArtifact());
   put32(B, 16, 13);
   expectRefusal(refusalOf(B), 16, nullptr,
-                formatString("13 sections, format version %u has exactly 14",
+                formatString("13 sections, format version %u has exactly 15",
                              FormatVersion)
                     .c_str());
 }
@@ -544,7 +646,7 @@ TEST(Verify, RefusesTruncatedSectionTable) {
   Bytes B = format::writeArtifact(smallArtifact());
   B.resize(100);
   expectRefusal(refusalOf(B), 24, nullptr,
-                "section table and trailer need 0x348 bytes, the file has "
+                "section table and trailer need 0x380 bytes, the file has "
                 "0x64");
 }
 
@@ -613,11 +715,12 @@ TEST(Verify, RefusesSectionWhoseSizeWrapsAround) {
 
 TEST(Verify, RefusesSectionOverlappingTrailer) {
   Bytes B = format::writeArtifact(smallArtifact());
-  uint64_t Off = sectionOffset(B, SectionId::Code);
-  uint64_t Size = sectionSize(B, SectionId::Code) + 16;
-  put64(B, entryAt(SectionId::Code) + 16, Size);
-  expectRefusal(refusalOf(B), entryAt(SectionId::Code) + 8, nullptr,
-                "section Code: offset " + hex(Off) + " + size " + hex(Size) +
+  // The last section, the one before the trailer.
+  uint64_t Off = sectionOffset(B, SectionId::Debug);
+  uint64_t Size = sectionSize(B, SectionId::Debug) + 16;
+  put64(B, entryAt(SectionId::Debug) + 16, Size);
+  expectRefusal(refusalOf(B), entryAt(SectionId::Debug) + 8, nullptr,
+                "section Debug: offset " + hex(Off) + " + size " + hex(Size) +
                     " runs into the trailer at " + hex(B.size() - 32));
 }
 
@@ -638,7 +741,7 @@ TEST(Verify, RefusesSectionOverlappingSectionTable) {
   put64(B, entryAt(SectionId::Target) + 8, 0x100);
   expectRefusal(refusalOf(B), entryAt(SectionId::Target) + 8, nullptr,
                 "section Target: offset 0x100 overlaps the section table or "
-                "the previous section, which ends at 0x328");
+                "the previous section, which ends at 0x360");
 }
 
 //===----------------------------------------------------------------------===//

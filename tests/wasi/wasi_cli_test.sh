@@ -57,7 +57,9 @@ trap-backtrace)
   expect_rc 134 $rc "abort() traps"
   grep -q 'wasm trap: .*unreachable' "$T/err" || fail "no trap message"
   grep -q '^ *0: function [0-9]' "$T/err" || fail "no backtrace"
-  # A .wasm keeps its name section, so the frames get names.
+  # The artifact carries the name section, so the frames get names, from
+  # the .kiln as from the .wasm (before: only from the .wasm).
+  grep -q '<abort>' "$T/err" || fail ".kiln backtrace does not name abort"
   "$KILN" run "$G/exit_code.wasm" trap 2> "$T/err"
   grep -q '<abort>' "$T/err" || fail "backtrace does not name abort"
   "$KILN" run "$G/exit_code.wasm" deep 2> "$T/err"
@@ -72,6 +74,72 @@ trap-backtrace)
   *main\ __main_void\ *_start*) echo "ok - backtrace: $names" ;;
   *) fail "backtrace is '$names'" ;;
   esac
+  ;;
+trap-source-lines)
+  # Built with clang -O2 -g (guests/backtrace.c): a trap from the .kiln
+  # names the function, the Wasm offset and file:line of every level of
+  # the chain, however clang and Kiln inlined them.
+  src='backtrace\.c'
+  check() { # check WHAT PATTERN...: each pattern matches a line of $T/err
+    what=$1; shift
+    for p in "$@"; do
+      grep -Eq -- "$p" "$T/err" || fail "$what: no line matches /$p/"
+    done
+    echo "ok - $what"
+  }
+  for mode in "" --bounds-checks; do
+    "$KILN" compile $mode "$G/backtrace.wasm" -o "$T/b.kiln" ||
+      fail "compile $mode"
+    "$KILN" run "$T/b.kiln" div 2> "$T/err"
+    rc=$?
+    cat "$T/err"
+    expect_rc 134 $rc "division by zero ${mode:-guard}"
+    check "division by zero ${mode:-guard}: the trap and its frames" \
+      'wasm trap: offset 0x[0-9a-f]+, function [0-9]+: integer divide by zero' \
+      "^ +0: function [0-9]+ <[_a-z]*main[_a-z]*> at offset 0x" \
+      "^ +share at .*$src:14:" "^ +average at .*$src:21:" \
+      "^ +report at .*$src:26:" "_start"
+    "$KILN" run "$T/b.kiln" oob 2> "$T/err"
+    rc=$?
+    cat "$T/err"
+    expect_rc 134 $rc "out-of-bounds load ${mode:-guard}"
+    check "out-of-bounds load ${mode:-guard}: the trap and its frames" \
+      'wasm trap: offset 0x[0-9a-f]+, function [0-9]+: out of bounds memory access' \
+      "^ +peek at .*$src:30:" "^ +sample at .*$src:34:" \
+      "^ +probe at .*$src:37:"
+  done
+  # The trap's offset is the instruction's: the same as the one wasm-objdump
+  # shows for the division in the .wasm.
+  "$KILN" run "$G/backtrace.kiln" div 2> "$T/err"
+  off=$(grep -Eo 'wasm trap: offset 0x[0-9a-f]+' "$T/err" | grep -Eo '0x[0-9a-f]+')
+  if command -v wasm-objdump > /dev/null; then
+    wasm-objdump -d "$G/backtrace.wasm" |
+      grep -Eq "^ 0*${off#0x}: .*i32.div_s" ||
+      fail "offset $off is not an i32.div_s in the .wasm"
+    echo "ok - offset $off is the i32.div_s"
+  fi
+  # Deep recursion: the trapping frame and 64 callers are kept, the rest
+  # counted (101 recurse frames, then main and the start code).
+  "$KILN" run "$G/backtrace.kiln" recurse 100 2> "$T/err"
+  expect_rc 134 $? "100 nested calls, then a trap"
+  check "a long backtrace says what it leaves out" \
+    "^ +64: function [0-9]+ <recurse>" "^  \.\.\. [0-9]+ more frames left out"
+  [ "$(grep -c '<recurse>' "$T/err")" -eq 65 ] ||
+    fail "expected 65 recurse frames, got $(grep -c '<recurse>' "$T/err")"
+  # --strip-debug: no lines, no names; --strip-names: lines, no names.
+  "$KILN" compile --strip-debug "$G/backtrace.wasm" -o "$T/s.kiln" || fail strip
+  "$KILN" run "$T/s.kiln" div 2> "$T/err"
+  expect_rc 134 $? "stripped artifact traps the same"
+  grep -q "$src" "$T/err" && fail "--strip-debug kept source lines"
+  grep -q "<recurse>\|<main>" "$T/err" && fail "--strip-debug kept names"
+  "$KILN" compile --strip-names "$G/backtrace.wasm" -o "$T/n.kiln" || fail strip
+  "$KILN" run "$T/n.kiln" div 2> "$T/err"
+  grep -q "share at .*$src:14:" "$T/err" || fail "--strip-names lost the lines"
+  grep -q "<__main_argc_argv>\|<__original_main>" "$T/err" &&
+    fail "--strip-names kept names"
+  [ "$(stat -c %s "$T/s.kiln")" -lt "$(stat -c %s "$G/backtrace.kiln")" ] ||
+    fail "--strip-debug did not make the artifact smaller"
+  echo "ok - --strip-debug and --strip-names"
   ;;
 stdin)
   seq 1 200000 > "$T/in.txt"

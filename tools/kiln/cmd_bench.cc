@@ -338,8 +338,7 @@ int benchMain(const std::vector<std::string> &Args) {
   Expected<std::shared_ptr<Module>> M = loadModuleBytes(*Bytes, O.Src);
   if (!M)
     return failed(M.takeError(), {}, O.File);
-  FuncNames Names = isWasmBinary(*Bytes) ? namesFromWasm(*Bytes) : FuncNames();
-  addExportNames((*M)->artifact(), Names);
+  FuncNames Names = functionNames((*M)->artifact());
 
   WasiConfig Config;
   Config.Args.push_back(O.File);

@@ -36,6 +36,12 @@ static void printCompileHelp() {
       "      --no-interrupt    Leave out the interruption polls: a call then\n"
       "                        cannot be stopped (no deadline, interrupt or\n"
       "                        epoch), for code that must not spend a cycle\n"
+      "      --strip-names     Leave out the module's function names (traps\n"
+      "                        and profiles then name exports and indices)\n"
+      "      --strip-debug     Leave out names, the map from native code to\n"
+      "                        Wasm offsets and the source lines of a -g\n"
+      "                        module (traps then give functions, not lines);\n"
+      "                        the code is the same either way\n"
       "%s"
       "      --print-targets   List the supported targets and exit\n"
       "      --emit-llvm       Print the optimized LLVM IR to stderr\n"
@@ -103,6 +109,11 @@ int compileMain(const std::vector<std::string> &RawArgs) {
       Opts.Interrupt = false;
     } else if (A == "--fuel") {
       Opts.Fuel = true;
+    } else if (A == "--strip-names") {
+      Opts.Names = false;
+    } else if (A == "--strip-debug") {
+      Opts.Names = false;
+      Opts.CodeMap = false;
     } else if (A == "--emit-llvm") {
       Opts.DumpIr = true;
     } else if (A == "--emit-asm") {

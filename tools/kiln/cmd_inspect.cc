@@ -205,6 +205,12 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
               A.Tables.size(), A.Memories.size(), A.Globals.size(),
               A.Exports.size(), A.Elems.size(), A.Datas.size(),
               A.Relocs.size());
+  const format::DebugRec &D = A.Debug;
+  std::printf("debug info:       %zu function names, code map %zu ranges "
+              "and %zu frames, source lines %zu (%zu frames)%s\n",
+              D.FuncNames.size(), D.CodeRanges.size(), D.WasmFrames.size(),
+              D.SourceSites.size(), D.SourceFrames.size(),
+              A.Version < 4 ? " (format version 3 has none)" : "");
 
   std::printf("\nimports (%zu):\n", A.Imports.size());
   for (const format::ImportRec &I : A.Imports) {
@@ -302,8 +308,7 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
 /// `--functions`: one line per defined function.
 static void printFunctions(const Artifact &A) {
   const uint32_t ImportedFuncs = format::importedFunctionCount(A);
-  FuncNames Names;
-  addExportNames(A, Names);
+  FuncNames Names = functionNames(A);
   std::printf("%-6s %-24s %-10s %-10s %-11s %s\n", "index", "name",
               "code", "size", "wasm", "signature");
   for (size_t I = 0; I < A.Functions.size(); ++I) {

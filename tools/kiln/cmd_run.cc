@@ -390,8 +390,7 @@ int runMain(const std::vector<std::string> &Args) {
     printError(O.File, M.takeError());
     return ExitFailure;
   }
-  FuncNames Names = isWasmBinary(*Bytes) ? namesFromWasm(*Bytes) : FuncNames();
-  addExportNames((*M)->artifact(), Names);
+  FuncNames Names = functionNames((*M)->artifact());
   if (O.PerfMap) {
     std::string Module = O.File.substr(O.File.rfind('/') + 1);
     Expected<std::string> Map =

@@ -85,8 +85,7 @@ void printArtifactJson(const format::Artifact &A, const std::string &Path,
                 A.Exports[I].Index);
   std::printf("%s],\n", A.Exports.empty() ? "" : "\n  ");
 
-  FuncNames Names;
-  addExportNames(A, Names);
+  FuncNames Names = functionNames(A);
   std::printf("  \"functions\": [");
   for (size_t I = 0; I < A.Functions.size(); ++I) {
     const format::FunctionRec &F = A.Functions[I];

@@ -1,9 +1,8 @@
-//===- tools/kiln/wasm_names.h - Function names for backtraces --*- C++ -*-===//
+//===- tools/kiln/wasm_names.h - Function names for people ------*- C++ -*-===//
 //
-// `kiln run` names the frames of a trap's backtrace: from the "name" custom
-// section when the input is a .wasm that has one, otherwise from the
-// module's exports. Reading the section is best effort: a malformed one is
-// ignored (the module itself was validated by the compiler).
+// The names the CLI shows for functions (profiles, inspect): those the
+// compiler carried into the artifact from the module's "name" section
+// (kiln compile --strip-names drops them), then the module's exports.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_TOOLS_WASM_NAMES_H
@@ -13,19 +12,15 @@
 
 #include <cstdint>
 #include <map>
-#include <span>
 #include <string>
 
 namespace kiln::cli {
 
 using FuncNames = std::map<uint32_t, std::string>;
 
-/// Function names from a Wasm binary's "name" section (empty if none).
-FuncNames namesFromWasm(std::span<const uint8_t> Wasm);
-
-/// Adds export names for functions that have no name yet (the first export
-/// of a function wins).
-void addExportNames(const format::Artifact &A, FuncNames &Names);
+/// The artifact's function names, then export names for functions that
+/// have none (the first export of a function wins).
+FuncNames functionNames(const format::Artifact &A);
 
 } // namespace kiln::cli
 

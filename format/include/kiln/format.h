@@ -29,7 +29,10 @@
 //
 // Record fields use fixed-width integers, u32 lengths for vectors and
 // strings, and u8 for enums; the reader bounds every length by the bytes
-// that remain before allocating.
+// that remain before allocating. The Debug section, which has an entry
+// every few instructions, is the exception: its numbers are LEB128 in
+// their shortest form, optional indices are stored plus one (0: none), and
+// its ascending lists store each value as the distance from the previous.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_FORMAT_H
@@ -51,7 +54,8 @@ inline constexpr uint8_t Magic[8] = {0x7f, 'K', 'I', 'L', 'N', 'A', 'R', 'T'};
 /// 3: functions of large signatures pass their values in slots
 /// (abi::passesInSlots), so that instances of older artifacts, which call
 /// them with register arguments, cannot be linked with them.
-inline constexpr uint32_t FormatVersion = 3;
+/// 4: the Debug section (names, code and source maps), after Code.
+inline constexpr uint32_t FormatVersion = 4;
 
 /// The compatibility policy: updating the runtime on a device must not
 /// orphan the artifacts deployed there. The compiler writes FormatVersion;
@@ -61,6 +65,8 @@ inline constexpr uint32_t FormatVersion = 3;
 /// reading the version before it wherever that version's artifacts still
 /// mean the same (olderVersionConflict() below). The compiler's own
 /// version (TargetRec.CompilerVersion) is informative, never compared.
+///  - 3: the same as 4 without the Debug section; its traps name functions
+///    by index and have no code map.
 ///  - 2: the same bytes as 3; only functions of large signatures differ
 ///    (registers then, slots now), so a version-2 artifact loads when it
 ///    has none.
@@ -73,7 +79,7 @@ inline constexpr uint32_t SectionAlign = 16;
 inline constexpr uint32_t NoIndex = ~uint32_t(0);
 
 enum class SectionId : uint32_t {
-#define KILN_SECTION(Name, Id, Required) Name = Id,
+#define KILN_SECTION(Name, Id, Since) Name = Id,
 #include "kiln/sections.def"
 };
 
@@ -233,6 +239,61 @@ struct ImageRec {
   std::vector<uint8_t> Bytes;
 };
 
+// --- Diagnostics (the Debug section) ------------------------------------------
+//
+// What turns a native PC into Wasm frames and source lines when a guest
+// traps, and names functions for backtraces and profilers. The runtime reads
+// it only to describe a trap; the loader checks every index in it like any
+// other section's, so a bad map gives a wrong name at worst. Indices are
+// u32 with NoIndex for "none"; every `Caller` points at an earlier record,
+// so every chain ends.
+
+/// A Wasm function's name (the module's "name" section).
+struct FuncNameRec {
+  uint32_t Func = 0; // function index, imports included; increasing
+  std::string Name;
+};
+
+/// From image offset CodeOffset up to the next range's, the code belongs to
+/// Wasm frame `Frame` (NoIndex: no Wasm location, e.g. a prologue).
+struct CodeRangeRec {
+  uint32_t CodeOffset = 0; // in the image's text; increasing
+  uint32_t Frame = NoIndex; // into DebugRec::WasmFrames
+};
+
+/// A position in Wasm code; `Caller` is the frame it was inlined into by
+/// the compiler (the position of the call there), NoIndex if none.
+struct WasmFrameRec {
+  uint32_t Func = 0;       // a defined function's index
+  uint32_t WasmOffset = 0; // of the instruction in the source .wasm
+  uint32_t Caller = NoIndex;
+};
+
+/// The source line of a Wasm instruction, from the module's DWARF.
+struct SourceSiteRec {
+  uint32_t WasmOffset = 0; // increasing
+  uint32_t Frame = 0;      // into DebugRec::SourceFrames
+};
+
+/// A source position; `Caller` is the source frame it was inlined into by
+/// the module's own compiler (clang -O2), NoIndex if none.
+struct SourceFrameRec {
+  uint32_t Function = NoIndex; // into DebugRec::Strings
+  uint32_t File = NoIndex;     // into DebugRec::Strings
+  uint32_t Line = 0;
+  uint32_t Column = 0;
+  uint32_t Caller = NoIndex;
+};
+
+struct DebugRec {
+  std::vector<FuncNameRec> FuncNames;
+  std::vector<CodeRangeRec> CodeRanges;
+  std::vector<WasmFrameRec> WasmFrames;
+  std::vector<SourceSiteRec> SourceSites;
+  std::vector<SourceFrameRec> SourceFrames;
+  std::vector<std::string> Strings;
+};
+
 /// The whole artifact as the writer builds it and the reader returns it.
 struct Artifact {
   /// The preamble's version: what the writer writes, what the loader read.
@@ -255,6 +316,7 @@ struct Artifact {
   std::vector<TrampolineRec> Trampolines; // one per type
   std::vector<RelocRec> Relocs;
   ImageRec Image;
+  DebugRec Debug; // version 4 on
 };
 
 /// Functions `A` imports: function indices below this name imports, the

@@ -52,6 +52,22 @@ public:
     for (const T &E : V)
       F(const_cast<T &>(E));
   }
+  // The compact encodings of the Debug section (format.h): unsigned
+  // LEB128, an optional index (NoIndex as 0, I as I + 1), and a value of an
+  // ascending list as its distance from the one before (`Prev`).
+  void uleb(const uint32_t &V) {
+    uint32_t X = V;
+    do {
+      uint8_t B = X & 0x7f;
+      X >>= 7;
+      Out.push_back(uint8_t(B | (X ? 0x80 : 0)));
+    } while (X);
+  }
+  void index(const uint32_t &V) { uleb(V == NoIndex ? 0 : V + 1); }
+  void ascending(const uint32_t &V, uint32_t &Prev) {
+    uleb(V - Prev); // the writer does not validate: see format_writer.h
+    Prev = V;
+  }
   bool ok() const { return true; }
 
 private:
@@ -115,6 +131,43 @@ public:
       if (Failed)
         return;
     }
+  }
+
+  /// Unsigned LEB128 of at most 32 bits, in its shortest form (an
+  /// artifact has one encoding, like its zero padding).
+  void uleb(uint32_t &V) {
+    uint64_t R = 0;
+    for (unsigned Shift = 0;; Shift += 7) {
+      if (!need(1, "field"))
+        return;
+      uint8_t B = Data[Pos++];
+      if (Shift == 28 && (B & 0xf0)) {
+        --Pos;
+        return fail("LEB128 value exceeds 32 bits");
+      }
+      R |= uint64_t(B & 0x7f) << Shift;
+      if (!(B & 0x80)) {
+        if (B == 0 && Shift) {
+          --Pos;
+          return fail("LEB128 value is not in its shortest form");
+        }
+        break;
+      }
+    }
+    V = uint32_t(R);
+  }
+  void index(uint32_t &V) {
+    uint32_t X = 0;
+    uleb(X);
+    V = X == 0 ? NoIndex : X - 1;
+  }
+  void ascending(uint32_t &V, uint32_t &Prev) {
+    uint32_t D = 0;
+    uleb(D);
+    if (uint64_t(Prev) + D > UINT32_MAX)
+      return fail("ascending value exceeds 32 bits");
+    V = Prev + D;
+    Prev = V;
   }
 
   bool ok() const { return !Failed; }
@@ -339,6 +392,39 @@ template <class IO> void fields(IO &Io, ImageRec &R) {
   Io.blob(R.Bytes);
 }
 
+/// The Debug section: one entry every few instructions, so it is encoded
+/// compactly (LEB128, ascending lists as deltas); see format.h.
+template <class IO> void fields(IO &Io, DebugRec &D) {
+  uint32_t Prev = 0;
+  Io.vec(D.FuncNames, [&](FuncNameRec &R) {
+    Io.ascending(R.Func, Prev);
+    Io.str(R.Name);
+  });
+  Prev = 0;
+  Io.vec(D.CodeRanges, [&](CodeRangeRec &R) {
+    Io.ascending(R.CodeOffset, Prev);
+    Io.index(R.Frame);
+  });
+  Io.vec(D.WasmFrames, [&](WasmFrameRec &R) {
+    Io.uleb(R.Func);
+    Io.uleb(R.WasmOffset);
+    Io.index(R.Caller);
+  });
+  Prev = 0;
+  Io.vec(D.SourceSites, [&](SourceSiteRec &R) {
+    Io.ascending(R.WasmOffset, Prev);
+    Io.uleb(R.Frame);
+  });
+  Io.vec(D.SourceFrames, [&](SourceFrameRec &R) {
+    Io.index(R.Function);
+    Io.index(R.File);
+    Io.uleb(R.Line);
+    Io.uleb(R.Column);
+    Io.index(R.Caller);
+  });
+  Io.vec(D.Strings, [&](std::string &S) { Io.str(S); });
+}
+
 template <class IO, class T> void vectorFields(IO &Io, std::vector<T> &V) {
   Io.vec(V, [&](T &E) { fields(Io, E); });
 }
@@ -374,6 +460,8 @@ template <class IO> void sectionFields(IO &Io, SectionId Id, Artifact &A) {
     return vectorFields(Io, A.Relocs);
   case SectionId::Code:
     return fields(Io, A.Image);
+  case SectionId::Debug:
+    return fields(Io, A.Debug);
   }
 }
 

@@ -22,11 +22,35 @@ namespace kiln::format {
 
 /// Every section, in the order the file holds them (sections.def's order).
 inline constexpr SectionId SectionOrder[] = {
-#define KILN_SECTION(Name, Id, Required) SectionId::Name,
+#define KILN_SECTION(Name, Id, Since) SectionId::Name,
 #include "kiln/sections.def"
 };
 inline constexpr uint32_t NumSections =
     uint32_t(sizeof(SectionOrder) / sizeof(SectionOrder[0]));
+
+/// The format version that added each section of SectionOrder.
+inline constexpr uint32_t SectionSince[] = {
+#define KILN_SECTION(Name, Id, Since) Since,
+#include "kiln/sections.def"
+};
+
+/// How many sections a file of format version `Version` holds: the first
+/// sectionCount(Version) of SectionOrder (sections.def adds at the end).
+constexpr uint32_t sectionCount(uint32_t Version) {
+  uint32_t N = 0;
+  while (N < NumSections && SectionSince[N] <= Version)
+    ++N;
+  return N;
+}
+
+constexpr bool sectionsOnlyAddedAtTheEnd() {
+  for (uint32_t I = 1; I < NumSections; ++I)
+    if (SectionSince[I] < SectionSince[I - 1])
+      return false;
+  return true;
+}
+static_assert(sectionsOnlyAddedAtTheEnd(),
+              "sections.def: a newer section must follow the older ones");
 
 /// Position of `Id` in SectionOrder, or NumSections for an unknown id.
 constexpr size_t sectionIndex(SectionId Id) {
@@ -38,7 +62,7 @@ constexpr size_t sectionIndex(SectionId Id) {
 
 constexpr bool isKnownSectionId(uint32_t Id) {
   switch (SectionId(Id)) {
-#define KILN_SECTION(Name, Num, Required) case SectionId::Name:
+#define KILN_SECTION(Name, Num, Since) case SectionId::Name:
 #include "kiln/sections.def"
     return true;
   }
@@ -47,7 +71,7 @@ constexpr bool isKnownSectionId(uint32_t Id) {
 
 constexpr const char *sectionName(SectionId Id) {
   switch (Id) {
-#define KILN_SECTION(Name, Num, Required)                                      \
+#define KILN_SECTION(Name, Num, Since)                                      \
   case SectionId::Name:                                                        \
     return #Name;
 #include "kiln/sections.def"

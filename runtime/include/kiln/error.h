@@ -56,6 +56,30 @@ const char *errorKindName(ErrorKind K);
 inline constexpr uint64_t NoOffset = ~uint64_t(0);
 inline constexpr uint32_t NoIndex = ~uint32_t(0);
 
+/// A source position, from the DWARF of a module compiled with -g.
+struct SourceLocation {
+  std::string Function; // empty when unknown
+  std::string File;     // empty when unknown
+  uint32_t Line = 0;    // 0 when unknown
+  uint32_t Column = 0;  // 0 when unknown
+};
+
+/// One Wasm frame of a trap's backtrace.
+struct TrapFrame {
+  uint32_t FuncIndex = NoIndex;
+  /// Of the trapping instruction in the innermost frame, of the call in the
+  /// others (NoOffset when the artifact has no code map).
+  uint64_t WasmOffset = NoOffset;
+  /// Inlined by Kiln's compiler into the next frame: no native frame of
+  /// its own, found from the code map.
+  bool Inlined = false;
+  /// From the module's name section, else an export's name; may be empty.
+  std::string FuncName;
+  /// The source lines of WasmOffset, innermost first: more than one where
+  /// the module's compiler inlined functions into this Wasm function.
+  std::vector<SourceLocation> Source;
+};
+
 struct ErrorInfo {
   ErrorKind Kind;
   std::string Message;
@@ -67,6 +91,11 @@ struct ErrorInfo {
   /// Kind == Trap: the Wasm function indices on the stack when the guest
   /// trapped, innermost first, as far as the runtime could walk them.
   std::vector<uint32_t> Backtrace;
+  /// Kind == Trap: the same frames with offsets, names and source lines.
+  std::vector<TrapFrame> Frames;
+  /// Kind == Trap: frames deeper than the runtime records (Frames ends
+  /// there), 0 when the backtrace is complete.
+  uint32_t FramesLeftOut = 0;
 };
 
 /// printf-style formatting into a std::string (GCC 12 has no std::format).
@@ -168,6 +197,8 @@ public:
   uint32_t trapCode() const { return info().TrapCode; }
   uint32_t exitCode() const { return info().ExitCode; }
   const std::vector<uint32_t> &backtrace() const { return info().Backtrace; }
+  const std::vector<TrapFrame> &frames() const { return info().Frames; }
+  uint32_t framesLeftOut() const { return info().FramesLeftOut; }
 
   /// Drops a failure on purpose (LLVM's consumeError): where the caller has
   /// a better answer than the error, e.g. a fallback.
@@ -176,6 +207,18 @@ public:
   Error &&withBacktrace(std::vector<uint32_t> Frames) && {
     if (Info)
       Info->Backtrace = std::move(Frames);
+    return std::move(*this);
+  }
+  /// Records the frames of a trap in full; backtrace() becomes their
+  /// function indices.
+  Error &&withFrames(std::vector<TrapFrame> Frames, uint32_t LeftOut) && {
+    if (Info) {
+      Info->Backtrace.clear();
+      for (const TrapFrame &F : Frames)
+        Info->Backtrace.push_back(F.FuncIndex);
+      Info->Frames = std::move(Frames);
+      Info->FramesLeftOut = LeftOut;
+    }
     return std::move(*this);
   }
 
