@@ -2,62 +2,42 @@
 
 #include "compiler/wasm/names.h"
 
+#include "compiler/wasm/reader.h"
+
 namespace kiln::wasm {
 
-namespace {
-/// A bounds-checked LEB128 and byte reader that stops at the first problem.
-class NameReader {
-public:
-  explicit NameReader(std::span<const uint8_t> B) : B(B) {}
-  bool atEnd() const { return Pos >= B.size(); }
-  bool u32(uint32_t &V) {
-    V = 0;
-    for (unsigned Shift = 0; Shift < 35; Shift += 7) {
-      if (Pos >= B.size())
-        return false;
-      uint8_t Byte = B[Pos++];
-      V |= uint32_t(Byte & 0x7f) << Shift;
-      if (!(Byte & 0x80))
-        return true;
+/// Reads the function-names subsection(s) of a name section into Out,
+/// up to the first malformed byte.
+static Error readNames(Reader R, FunctionNames &Out) {
+  while (!R.atEnd()) {
+    uint8_t Id = 0;
+    uint32_t Size = 0;
+    uint64_t Begin = 0;
+    KILN_CHECK(R.readU8(Id));
+    KILN_CHECK(R.readVarU32(Size));
+    KILN_CHECK(R.readBytes(Size, Begin));
+    if (Id != 1) // 1: function names
+      continue;
+    Reader S = R.window(Begin, Size);
+    uint32_t Count = 0;
+    KILN_CHECK(S.readVarU32(Count));
+    for (uint32_t I = 0; I < Count; ++I) {
+      uint32_t Index = 0, Len = 0;
+      uint64_t At = 0;
+      KILN_CHECK(S.readVarU32(Index));
+      KILN_CHECK(S.readVarU32(Len));
+      KILN_CHECK(S.readBytes(Len, At));
+      Out[Index] = std::string(reinterpret_cast<const char *>(S.data() + At),
+                               Len);
     }
-    return false;
   }
-  bool bytes(uint32_t N, std::span<const uint8_t> &Out) {
-    if (N > B.size() - Pos)
-      return false;
-    Out = B.subspan(Pos, N);
-    Pos += N;
-    return true;
-  }
-
-private:
-  std::span<const uint8_t> B;
-  size_t Pos = 0;
-};
-} // namespace
+  return Error::success();
+}
 
 FunctionNames readFunctionNames(std::span<const uint8_t> Payload) {
   FunctionNames Out;
-  NameReader S(Payload);
-  while (!S.atEnd()) {
-    std::span<const uint8_t> SubId, Sub;
-    uint32_t SubSize;
-    if (!S.bytes(1, SubId) || !S.u32(SubSize) || !S.bytes(SubSize, Sub))
-      return Out;
-    if (SubId[0] != 1) // function names
-      continue;
-    NameReader R(Sub);
-    uint32_t Count;
-    if (!R.u32(Count))
-      return Out;
-    for (uint32_t I = 0; I < Count; ++I) {
-      uint32_t Index, Len;
-      std::span<const uint8_t> Name;
-      if (!R.u32(Index) || !R.u32(Len) || !R.bytes(Len, Name))
-        return Out;
-      Out[Index] = std::string(Name.begin(), Name.end());
-    }
-  }
+  // Best effort (names.h): what was read before a malformed byte stays.
+  readNames(Reader(Payload), Out).consume();
   return Out;
 }
 

@@ -82,7 +82,7 @@ std::string hex(uint64_t V) {
 std::string regionOf(const Bytes &B, size_t At) {
   using namespace format;
   static const char *Names[] = {
-#define KILN_SECTION(Name, Id, Required) #Name,
+#define KILN_SECTION(Name, Id, Since) #Name,
 #include "kiln/sections.def"
   };
   if (At < PreambleBytes)

@@ -9,6 +9,7 @@
 
 #include "compiler/codegen/compile.h"
 #include "compiler/wasm/decoder.h"
+#include "compiler/wasm/names.h"
 #include "kiln/format_writer.h"
 #include "kiln/runtime.h"
 #include "codegen_test_util.h"
@@ -171,4 +172,19 @@ TEST(CodeMap, WithoutTheMapTheFunctionIsStillKnown) {
   EXPECT_EQ(E.offset(), DivEnd - 2);
   ASSERT_FALSE(E.frames().empty());
   EXPECT_TRUE(E.frames()[0].FuncName.empty());
+}
+
+// The name section is best effort: any prefix of one reads without
+// failing, keeping the names before the cut.
+TEST(NameSection, ReadsEveryPrefixOfAPayload) {
+  // Subsection 0 (module name "m"), then 1: {0: "ab", 5: "cde"}.
+  const std::vector<uint8_t> P = {0, 2, 1, 'm', 1, 10, 2, 0, 2, 'a', 'b',
+                                  5, 3, 'c', 'd', 'e'};
+  wasm::FunctionNames All = wasm::readFunctionNames(P);
+  EXPECT_EQ(All, (wasm::FunctionNames{{0, "ab"}, {5, "cde"}}));
+  for (size_t N = 0; N < P.size(); ++N) {
+    wasm::FunctionNames Some =
+        wasm::readFunctionNames(std::span<const uint8_t>(P.data(), N));
+    EXPECT_LE(Some.size(), 1u) << "prefix of " << N << " bytes";
+  }
 }
