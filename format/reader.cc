@@ -20,6 +20,7 @@
 
 #include "kiln/format_io.h"
 #include "kiln/sha256.h"
+#include "kiln/signature.h"
 
 #include <cstring>
 #include <string>
@@ -279,8 +280,12 @@ Expected<ReadArtifact> readArtifact(std::span<const uint8_t> Bytes) {
   return readSections(Bytes, *P);
 }
 
-Expected<ReadArtifact> readSections(std::span<const uint8_t> Bytes,
+Expected<ReadArtifact> readSections(std::span<const uint8_t> File,
                                     const PreambleRec &P) {
+  // A signed file is the artifact and a signature block after it
+  // (kiln/signature.h); whether the signature is trusted is the loader's
+  // question, not the format's.
+  std::span<const uint8_t> Bytes = splitSignature(File).Artifact;
   ReadArtifact R;
   std::array<Digest, NumSections> Digests{};
   const uint32_t Count = sectionCount(P.Version);

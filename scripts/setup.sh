@@ -16,6 +16,8 @@ PACKAGES=(
   libclang-rt-19-dev libfuzzer-19-dev
   # host math, tests, benchmarks
   libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev strace
+  # Ed25519 signatures of artifacts (kiln sign, the loader's --trust)
+  libsodium-dev
   # cross targets and their emulation
   qemu-user g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-riscv64-linux-gnu
 )

@@ -35,6 +35,8 @@
 
 #include "loader/verify.h"
 
+#include "loader/signature.h"
+
 #include "loader/libcalls.h"
 
 #include "kiln/abi.h"
@@ -897,6 +899,9 @@ Expected<Artifact> verifyArtifact(std::span<const uint8_t> Bytes,
   if (!P)
     return P.takeError();
   KILN_CHECK(checkRuntimeTakes(*P, Opts));
+  // Before any section is read: a changed, unsigned or foreign artifact is
+  // refused before its contents are trusted at all.
+  KILN_CHECK(checkSignature(Bytes, Opts));
   Expected<ReadArtifact> R = readSections(Bytes, *P);
   if (!R)
     return R.takeError();

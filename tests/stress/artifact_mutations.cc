@@ -1,6 +1,7 @@
 //===- tests/stress/artifact_mutations.cc - Edits the checksum cannot see -===//
 //
-// kiln-artifact-mutations KILN ARTIFACT COUNT SEED OUT_DIR -- RUN_ARGS...
+// kiln-artifact-mutations KILN ARTIFACT COUNT SEED OUT_DIR [--trust KEY]
+//                         -- RUN_ARGS...
 //
 // What a deliberate editor can do to an artifact's metadata. Each of COUNT
 // mutants changes one byte of the preamble, the section table (not its
@@ -14,14 +15,20 @@
 // another (verify.cc), so crashes and hangs must be none; what still runs
 // is listed with the byte it changed, to be explained (README: Trust).
 //
+// With --trust KEY, ARTIFACT is signed (kiln sign) and each mutant keeps
+// the original's signature block; they run under `kiln run --trust KEY`,
+// and every one must be refused: a signature stops what a checksum cannot.
+//
 // Prints each non-refused mutant, then the tally, and last
-// 'N passed, N failed, 0 skipped' (failed = crashes + hangs).
+// 'N passed, N failed, 0 skipped' (failed = crashes + hangs, and with
+// --trust anything not refused).
 //
 //===----------------------------------------------------------------------===//
 
 #include "kiln/format.h"
 #include "kiln/format_tables.h"
 #include "kiln/sha256.h"
+#include "kiln/signature.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -127,9 +134,11 @@ const char *kindName(Outcome::Kind K) {
   return Names[K];
 }
 
-/// Runs `KILN run FILE ARGS...`, its stdout and stderr in one string.
-Outcome run(const std::string &Kiln, const std::string &File,
-            const std::vector<std::string> &Args, const std::string &Expect) {
+/// Runs `KILN run [--trust KEY] FILE ARGS...`, its stdout and stderr in
+/// one string.
+Outcome run(const std::string &Kiln, const std::string &Trust,
+            const std::string &File, const std::vector<std::string> &Args,
+            const std::string &Expect) {
   std::string OutPath = File + ".out";
   pid_t Pid = fork();
   if (Pid == 0) {
@@ -137,8 +146,12 @@ Outcome run(const std::string &Kiln, const std::string &File,
     dup2(Fd, 1);
     dup2(Fd, 2);
     std::vector<char *> Argv = {const_cast<char *>(Kiln.c_str()),
-                                const_cast<char *>("run"),
-                                const_cast<char *>(File.c_str())};
+                                const_cast<char *>("run")};
+    if (!Trust.empty()) {
+      Argv.push_back(const_cast<char *>("--trust"));
+      Argv.push_back(const_cast<char *>(Trust.c_str()));
+    }
+    Argv.push_back(const_cast<char *>(File.c_str()));
     for (const std::string &A : Args)
       Argv.push_back(const_cast<char *>(A.c_str()));
     Argv.push_back(nullptr);
@@ -175,23 +188,37 @@ Outcome run(const std::string &Kiln, const std::string &File,
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc < 7 || std::string(argv[6]) != "--") {
+  std::string Trust;
+  int Dashes = 6;
+  if (argc > 8 && std::string(argv[6]) == "--trust") {
+    Trust = argv[7];
+    Dashes = 8;
+  }
+  if (argc <= Dashes || std::string(argv[Dashes]) != "--") {
     std::cerr << "usage: kiln-artifact-mutations KILN ARTIFACT COUNT SEED "
-                 "OUT_DIR -- RUN_ARGS...\n";
+                 "OUT_DIR [--trust KEY] -- RUN_ARGS...\n";
     return 2;
   }
   std::string Kiln = argv[1], Path = argv[2], Dir = argv[5];
   unsigned Count = unsigned(std::stoul(argv[3]));
   std::mt19937_64 Rng(std::stoull(argv[4]));
-  std::vector<std::string> Args(argv + 7, argv + argc);
+  std::vector<std::string> Args(argv + Dashes + 1, argv + argc);
 
   std::ifstream In(Path, std::ios::binary);
-  Bytes Original((std::istreambuf_iterator<char>(In)), {});
+  Bytes File((std::istreambuf_iterator<char>(In)), {});
+  // A signed file: the artifact is mutated, the block kept as signed.
+  format::SignedFile Split = format::splitSignature(File);
+  Bytes Original(Split.Artifact.begin(), Split.Artifact.end());
+  Bytes Block(File.begin() + Original.size(), File.end());
+  if (!Trust.empty() && Block.empty()) {
+    std::cerr << "kiln-artifact-mutations: --trust needs a signed artifact\n";
+    return 2;
+  }
   if (Original.size() < format::PreambleBytes + 2 * format::DigestBytes) {
     std::cerr << "kiln-artifact-mutations: " << Path << " is not an artifact\n";
     return 2;
   }
-  Outcome Base = run(Kiln, Path, Args, "");
+  Outcome Base = run(Kiln, Trust, Path, Args, "");
   if (Base.K != Outcome::Different) { // exit 0, any output
     std::cerr << "kiln-artifact-mutations: the original does not run ("
               << kindName(Base.K) << "): " << Base.Out << "\n";
@@ -218,9 +245,10 @@ int main(int argc, char **argv) {
     uint8_t Old = M[At];
     M[At] = uint8_t(Old ^ (1 + Rng() % 255));
     redigest(M);
+    M.insert(M.end(), Block.begin(), Block.end());
     std::ofstream(Mutant, std::ios::binary)
         .write(reinterpret_cast<const char *>(M.data()), std::streamsize(M.size()));
-    Outcome O = run(Kiln, Mutant, Args, Expect);
+    Outcome O = run(Kiln, Trust, Mutant, Args, Expect);
     ++Tally[O.K];
     if (O.K != Outcome::Refused) {
       std::string First = O.Out.substr(0, O.Out.find('\n'));
@@ -238,7 +266,8 @@ int main(int argc, char **argv) {
   for (auto [K, V] : Tally)
     std::printf(" %u %s;", V, kindName(K));
   std::printf("\n");
-  unsigned Bad = Tally[Outcome::Crash] + Tally[Outcome::Hang];
+  unsigned Bad = Trust.empty() ? Tally[Outcome::Crash] + Tally[Outcome::Hang]
+                               : Count - Tally[Outcome::Refused];
   std::printf("%u passed, %u failed, 0 skipped\n", Count - Bad, Bad);
   return Bad ? 1 : 0;
 }

@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/format_writer.h"
+#include "kiln/signature.h"
 #include "loader/libcalls.h"
 #include "loader/map.h"
 #include "loader/verify.h"
@@ -39,6 +40,10 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#if KILN_HAVE_SODIUM
+#include <sodium.h>
+#endif
 
 using namespace kiln;
 using namespace kiln::format;
@@ -1589,5 +1594,115 @@ TEST(Map, MapsEmptyImage) {
   EXPECT_EQ(M->size(), 0u);
   EXPECT_EQ(M->textEnd(), M->textBegin());
 }
+
+//===----------------------------------------------------------------------===//
+// Signatures (kiln/signature.h, loader/signature.h)
+//===----------------------------------------------------------------------===//
+
+#if KILN_HAVE_SODIUM
+
+struct KeyPair {
+  format::PublicKey Public{};
+  std::array<uint8_t, crypto_sign_SECRETKEYBYTES> Secret{};
+  KeyPair() {
+    EXPECT_GE(sodium_init(), 0);
+    crypto_sign_keypair(Public.data(), Secret.data());
+  }
+  Bytes sign(std::span<const uint8_t> Artifact) const {
+    format::SignatureBlock B;
+    B.Key = Public;
+    crypto_sign_detached(B.Signature.data(), nullptr, Artifact.data(),
+                         Artifact.size(), Secret.data());
+    return format::appendSignature(Artifact, B);
+  }
+};
+
+LoadOptions trusting(const KeyPair &K) {
+  LoadOptions O = x86Options();
+  O.TrustedKeys.push_back(K.Public);
+  return O;
+}
+
+TEST(Signature, SignedArtifactLoadsUnderItsKey) {
+  KeyPair K;
+  Bytes Plain = format::writeArtifact(smallArtifact());
+  Bytes Signed = K.sign(Plain);
+  ASSERT_EQ(Signed.size(), Plain.size() + format::SignatureBlockBytes);
+  Expected<Artifact> A = verifyArtifact(Signed, trusting(K));
+  ASSERT_TRUE(bool(A)) << A.takeError().str();
+  // The block is not part of the artifact: the records are the same.
+  EXPECT_EQ(format::writeArtifact(*A), Plain);
+}
+
+TEST(Signature, WithoutTrustedKeysASignatureIsNotRequired) {
+  KeyPair K;
+  Bytes Plain = format::writeArtifact(smallArtifact());
+  Expected<Artifact> A = verifyArtifact(Plain, x86Options());
+  ASSERT_TRUE(bool(A)) << A.takeError().str();
+  Expected<Artifact> B = verifyArtifact(K.sign(Plain), x86Options());
+  ASSERT_TRUE(bool(B)) << B.takeError().str();
+}
+
+TEST(Signature, RefusesAnUnsignedArtifact) {
+  KeyPair K;
+  Bytes Plain = format::writeArtifact(smallArtifact());
+  Error E = refusalOf(Plain, trusting(K));
+  EXPECT_EQ(E.kind(), ErrorKind::Refused);
+  EXPECT_EQ(E.message(), "artifact is not signed, and this runtime loads "
+                         "only artifacts signed by a trusted key (kiln sign)");
+}
+
+TEST(Signature, RefusesAKeyItDoesNotTrust) {
+  KeyPair Trusted, Other;
+  Bytes Signed = Other.sign(format::writeArtifact(smallArtifact()));
+  Error E = refusalOf(Signed, trusting(Trusted));
+  EXPECT_EQ(E.kind(), ErrorKind::Refused);
+  EXPECT_NE(E.message().find("which this runtime does not trust"),
+            std::string::npos)
+      << E.str();
+}
+
+// Every byte of the artifact is covered: each one-byte change, wherever it
+// is (records, code, digests, trailer), is refused by the signature check,
+// which runs before any section is read.
+TEST(Signature, RefusesEveryOneByteChange) {
+  KeyPair K;
+  Bytes Signed = K.sign(format::writeArtifact(smallArtifact()));
+  const size_t ArtifactBytes = Signed.size() - format::SignatureBlockBytes;
+  size_t Refused = 0;
+  for (size_t At = 0; At < Signed.size(); ++At) {
+    if (At >= ArtifactBytes && At < ArtifactBytes + 8)
+      continue; // the block's magic: changed, the file is simply unsigned
+    Bytes B = Signed;
+    B[At] ^= 0x20;
+    Expected<Artifact> A = verifyArtifact(B, trusting(K));
+    if (A) {
+      ADD_FAILURE() << "a change at byte " << At << " loaded";
+      continue;
+    }
+    Error E = A.takeError();
+    // Changes to the preamble's arch, mode, version or pointer size are
+    // refused by the cheaper preamble checks, before the signature.
+    if (E.message().find("signature") != std::string::npos ||
+        E.message().find("does not trust") != std::string::npos ||
+        At < format::PreambleBytes)
+      ++Refused;
+    else
+      ADD_FAILURE() << "byte " << At << ": refused for another reason: "
+                    << E.str();
+  }
+  EXPECT_EQ(Refused, Signed.size() - 8);
+}
+
+TEST(Signature, RefusesAChangedMagicAsUnsigned) {
+  KeyPair K;
+  Bytes Signed = K.sign(format::writeArtifact(smallArtifact()));
+  Signed[Signed.size() - format::SignatureBlockBytes] ^= 1;
+  Error E = refusalOf(Signed, trusting(K));
+  EXPECT_EQ(E.kind(), ErrorKind::Refused);
+  EXPECT_NE(E.message().find("not signed"), std::string::npos) << E.str();
+}
+
+#endif // KILN_HAVE_SODIUM
 
 } // namespace

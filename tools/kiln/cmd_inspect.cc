@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "tools/kiln/cli.h"
+
+#include "kiln/signature.h"
 #include "tools/kiln/commands.h"
 #include "tools/kiln/inspect_json.h"
 #include "tools/kiln/wasm_names.h"
@@ -138,7 +140,9 @@ static const char *segmentModeName(uint8_t M) {
   return "?";
 }
 
-static void printArtifact(const Artifact &A, size_t FileBytes) {
+static void printArtifact(const Artifact &A,
+                          std::span<const uint8_t> File) {
+  size_t FileBytes = File.size();
   const format::TargetRec &T = A.Target;
   std::string Sha;
   for (uint8_t B : T.WasmSha256)
@@ -153,6 +157,17 @@ static void printArtifact(const Artifact &A, size_t FileBytes) {
                                  format::FormatVersion)
                         .c_str());
   std::printf("file size:        %zu bytes\n", FileBytes);
+  if (std::optional<format::SignatureBlock> Sig =
+          format::splitSignature(File).Block) {
+    std::string Key;
+    for (uint8_t B : Sig->Key)
+      Key += formatString("%02x", B);
+    std::printf("signature:        Ed25519, key %s (checked by kiln run "
+                "--trust)\n",
+                Key.c_str());
+  } else {
+    std::printf("signature:        none\n");
+  }
   std::printf("target triple:    %s\n", T.Triple.c_str());
   std::printf("cpu:              %s\n", T.Cpu.c_str());
   std::printf("features:         %s\n",
@@ -395,7 +410,7 @@ int inspectMain(const std::vector<std::string> &RawArgs) {
   } else if (FunctionsOnly) {
     printFunctions(*A);
   } else {
-    printArtifact(*A, Bytes->size());
+    printArtifact(*A, *Bytes);
     std::printf("runs here:        %s\n",
                 NotHere.empty() ? "yes" : ("no: " + NotHere).c_str());
   }

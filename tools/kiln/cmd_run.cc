@@ -23,6 +23,7 @@
 #include "tools/kiln/host_modules.h"
 #include "tools/kiln/invoke_args.h"
 #include "tools/kiln/limit_flags.h"
+#include "tools/kiln/key_files.h"
 #include "tools/kiln/module_loader.h"
 #include "tools/kiln/trap_report.h"
 #include "tools/kiln/wasm_names.h"
@@ -66,6 +67,10 @@ static void printRunHelp() {
       "      --env <NAME=VAL>       Set an environment variable for the guest\n"
       "                             (--env NAME passes the host's). Repeatable.\n"
       "      --argv0 <NAME>         The guest's argv[0]\n"
+      "      --trust <KEY.pub>      Load only artifacts signed by this key\n"
+      "                             (kiln keygen, kiln sign): an unsigned,\n"
+      "                             changed or foreign one is refused before\n"
+      "                             its code is mapped. Repeatable.\n"
       "      --profile=perfmap      Add the module's functions to\n"
       "                             /tmp/perf-PID.map, so that perf record\n"
       "                             and perf report name Wasm functions\n"
@@ -242,6 +247,16 @@ static int parseRunArgs(const std::vector<std::string> &Args, RunOptions &O) {
                                        " and " + P.HostPath +
                                        "); name one with HOST::GUEST");
       O.Dirs.push_back(std::move(P));
+    } else if (A == "--trust") {
+      if (!Value("--trust", V) || V.empty())
+        return usageError("run", "--trust needs a public key file "
+                                 "(kiln keygen)");
+      Expected<format::PublicKey> Key = readPublicKeyFile(V);
+      if (!Key) {
+        printError("", Key.takeError());
+        return ExitUsage;
+      }
+      O.Src.Load.TrustedKeys.push_back(*Key);
     } else if (A == "--env") {
       if (!Value("--env", V) || V.empty() || V[0] == '=')
         return usageError("run", "--env needs NAME=VALUE or NAME");
@@ -368,7 +383,7 @@ int runMain(const std::vector<std::string> &Args) {
                             {"--invoke", "--dir", "--env", "--argv0",
                              "--timeout", "--wasm", "--fuel",
                              "--max-file-size", "--cpu", "--features",
-                             "--profile",
+                             "--profile", "--trust",
                              LimitLongOptions[0],
                              LimitLongOptions[1], LimitLongOptions[2],
                              LimitLongOptions[3], LimitLongOptions[4],

@@ -13,6 +13,8 @@ int runMain(const std::vector<std::string> &Args);
 int wastMain(const std::vector<std::string> &Args);
 int inspectMain(const std::vector<std::string> &Args);
 int benchMain(const std::vector<std::string> &Args);
+int keygenMain(const std::vector<std::string> &Args);
+int signMain(const std::vector<std::string> &Args);
 
 } // namespace kiln::cli
 

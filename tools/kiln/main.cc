@@ -25,6 +25,14 @@ using namespace kiln::cli;
   nullptr, "this build of kiln is runtime-only and has no compiler"
 #endif
 
+// Signing is for build machines with libsodium.
+#if KILN_HAVE_SODIUM
+#define KILN_SIGNING_COMMAND(Fn) Fn, nullptr
+#else
+#define KILN_SIGNING_COMMAND(Fn)                                               \
+  nullptr, "this build of kiln has no libsodium, so it cannot sign"
+#endif
+
 static const Subcommand Commands[] = {
     {"compile", "Compile a WebAssembly module to a .kiln artifact",
      KILN_COMPILER_COMMAND(compileMain)},
@@ -37,6 +45,10 @@ static const Subcommand Commands[] = {
      KILN_COMPILER_COMMAND(validateMain)},
     {"wast", "Run WebAssembly spec test scripts (wast2json output)",
      wastMain, nullptr}, // runtime-only: scripts prepared by --emit-dir
+    {"keygen", "Make an Ed25519 key pair for signing artifacts",
+     KILN_SIGNING_COMMAND(keygenMain)},
+    {"sign", "Sign an artifact so that runtimes trusting the key load it",
+     KILN_SIGNING_COMMAND(signMain)},
 };
 
 static void printHelp() {

@@ -16,13 +16,15 @@ bool isWasmBinary(std::span<const uint8_t> Bytes) {
 Expected<std::shared_ptr<Module>> loadModuleBytes(std::span<const uint8_t> Bytes,
                                                   const ModuleSource &Src) {
   if (!isWasmBinary(Bytes))
-    return Module::load(Bytes);
+    return Module::load(Bytes, Src.Load);
 #ifdef KILN_WITH_COMPILER
   Expected<format::Artifact> Art = codegen::compileWasm(Bytes, Src.Compile);
   if (!Art)
     return Art.takeError();
   std::vector<uint8_t> Serialized = format::writeArtifact(*Art);
-  return Module::load(Serialized);
+  // With trusted keys this is refused as unsigned, as it should be: only
+  // artifacts signed on the build machine run then.
+  return Module::load(Serialized, Src.Load);
 #else
   (void)Src;
   return Error::make(ErrorKind::Usage,

@@ -23,6 +23,8 @@
 namespace kiln::cli {
 
 struct ModuleSource {
+  /// How the artifact is loaded (trusted keys: --trust).
+  LoadOptions Load;
 #ifdef KILN_WITH_COMPILER
   codegen::CompileOptions Compile; // for .wasm inputs
 #endif

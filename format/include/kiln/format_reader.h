@@ -60,7 +60,8 @@ Expected<PreambleRec> readPreamble(std::span<const uint8_t> Bytes);
 
 /// The rest of the file after readPreamble() accepted `P`: the section
 /// table, the section digests and the trailer's, the padding, and every
-/// section's records. A loader calls it after its own checks of the
+/// section's records. A signature block after the trailer
+/// (kiln/signature.h) is not part of the artifact and is not checked here. A loader calls it after its own checks of the
 /// preamble, so that the preamble is read once.
 Expected<ReadArtifact> readSections(std::span<const uint8_t> Bytes,
                                     const PreambleRec &P);

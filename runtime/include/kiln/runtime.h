@@ -95,6 +95,11 @@ struct LoadOptions {
   /// this architecture; not checked when only verifying an artifact for
   /// another one.
   std::optional<std::string> CpuFeatures;
+  /// Ed25519 public keys this runtime trusts. When there are any, only
+  /// artifacts signed by one of them load (kiln/signature.h; `kiln sign`),
+  /// checked before anything else of the file; without any, a signature is
+  /// not checked.
+  std::vector<std::array<uint8_t, 32>> TrustedKeys;
 };
 
 /// A verified artifact with its code mapped (R+X) and relocated. Immutable;
