@@ -158,7 +158,10 @@ static Error trapError(Activation &A) {
   // function (the interruption polls' kiln_interrupt_check) belongs to the
   // first Wasm frame above it.
   std::vector<TrapFrame> Frames;
-  unsigned NextPc = 0;
+  // Where a trap builtin keeps a frame of its own (sanitizer builds), the
+  // walk starts at that frame, and its return address is the trap's PC:
+  // the trapping frame again, not a caller.
+  unsigned NextPc = A.Pc && A.NumFramePcs && A.FramePcs[0] == A.Pc ? 1 : 0;
   if (Mod && A.Pc)
     Frames = framesAt(*Mod, A.Pc);
   if (Mod && Frames.empty() && A.FuncIndex == NoIndex && A.NumFramePcs)
