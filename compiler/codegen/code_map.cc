@@ -141,12 +141,18 @@ Error buildCodeMap(llvm::MemoryBufferRef Object, const LaidOutImage &Image,
   }
   // Functions that abut: the end marker of one and the start of the next
   // share an offset, and the later entry (the next function's) wins. Runs
-  // of one frame become one range.
+  // of one frame become one range, except that every function's code
+  // starts a range of its own: the loader checks each function's start
+  // against the map (verify.cc), which catches a moved code offset.
   std::vector<format::CodeRangeRec> Merged;
+  auto FuncStart = Funcs.begin();
   for (const format::CodeRangeRec &R : Out.CodeRanges) {
+    while (FuncStart != Funcs.end() && FuncStart->Begin < R.CodeOffset)
+      ++FuncStart;
+    bool Starts = FuncStart != Funcs.end() && FuncStart->Begin == R.CodeOffset;
     if (!Merged.empty() && Merged.back().CodeOffset == R.CodeOffset)
       Merged.pop_back();
-    if (Merged.empty() || Merged.back().Frame != R.Frame)
+    if (Starts || Merged.empty() || Merged.back().Frame != R.Frame)
       Merged.push_back(R);
   }
   Out.CodeRanges = std::move(Merged);

@@ -511,6 +511,27 @@ TEST(Verify, RefusesABadDebugSection) {
   }
 }
 
+// Found by the mutation experiment: function 1's code offset moved 4 bytes
+// into its own alignment padding contradicts no other field, and ran into
+// the middle of an instruction. The code map starts a range at every
+// function, so a moved start is refused when the artifact has one.
+TEST(Verify, RefusesAFunctionThatStartsNoRangeOfTheCodeMap) {
+  format::Artifact A = smallArtifact();
+  A.Debug = smallDebug();
+  A.Functions[1].CodeOffset = 20;
+  Error E = refusalOf(format::writeArtifact(A));
+  EXPECT_EQ(E.kind(), ErrorKind::Refused);
+  EXPECT_EQ(E.message(), "function 2: code at 0x14 does not start a range of "
+                         "the code map");
+  // Without a map the move is not seen (README: Trust).
+  A.Debug = {};
+  Expected<Artifact> Unseen =
+      verifyArtifact(format::writeArtifact(A), x86Options());
+  EXPECT_TRUE(bool(Unseen));
+  if (!Unseen)
+    Unseen.takeError().consume();
+}
+
 TEST(Verify, RefusesNewerFormatVersion) {
   Bytes B = format::writeArtifact(smallArtifact());
   put32(B, 8, FormatVersion + 1);
