@@ -139,20 +139,42 @@ Error buildCodeMap(llvm::MemoryBufferRef Object, const LaidOutImage &Image,
     if (End < Image.Image.TextSize)
       Out.CodeRanges.push_back({End, format::NoIndex});
   }
+  // The trampolines' code has no Wasm frame, but each starts a range too
+  // (below).
+  for (const auto &S : Image.Symbols)
+    if (S.getKey().starts_with(abi::EntrySymbolPrefix) ||
+        S.getKey().starts_with(abi::ExitSymbolPrefix))
+      Out.CodeRanges.push_back({S.getValue().Offset, format::NoIndex});
+  std::stable_sort(Out.CodeRanges.begin(), Out.CodeRanges.end(),
+                   [](const format::CodeRangeRec &X,
+                      const format::CodeRangeRec &Y) {
+                     return X.CodeOffset < Y.CodeOffset;
+                   });
+  std::vector<uint32_t> Starts;
+  for (const FuncCode &F : Funcs)
+    Starts.push_back(F.Begin);
+  for (const auto &S : Image.Symbols)
+    if (S.getKey().starts_with(abi::EntrySymbolPrefix) ||
+        S.getKey().starts_with(abi::ExitSymbolPrefix))
+      Starts.push_back(S.getValue().Offset);
+  std::sort(Starts.begin(), Starts.end());
+
   // Functions that abut: the end marker of one and the start of the next
   // share an offset, and the later entry (the next function's) wins. Runs
-  // of one frame become one range, except that every function's code
-  // starts a range of its own: the loader checks each function's start
+  // of one frame become one range, except that the code of every function
+  // and trampoline starts a range of its own: the loader checks each start
   // against the map (verify.cc), which catches a moved code offset.
   std::vector<format::CodeRangeRec> Merged;
-  auto FuncStart = Funcs.begin();
   for (const format::CodeRangeRec &R : Out.CodeRanges) {
-    while (FuncStart != Funcs.end() && FuncStart->Begin < R.CodeOffset)
-      ++FuncStart;
-    bool Starts = FuncStart != Funcs.end() && FuncStart->Begin == R.CodeOffset;
-    if (!Merged.empty() && Merged.back().CodeOffset == R.CodeOffset)
+    bool Start = std::binary_search(Starts.begin(), Starts.end(), R.CodeOffset);
+    if (!Merged.empty() && Merged.back().CodeOffset == R.CodeOffset) {
+      // A start's own entry (a function's first row) wins over an end
+      // marker or a trampoline's NoIndex at the same offset.
+      if (R.Frame == format::NoIndex && Merged.back().Frame != format::NoIndex)
+        continue;
       Merged.pop_back();
-    if (Starts || Merged.empty() || Merged.back().Frame != R.Frame)
+    }
+    if (Start || Merged.empty() || Merged.back().Frame != R.Frame)
       Merged.push_back(R);
   }
   Out.CodeRanges = std::move(Merged);

@@ -754,22 +754,33 @@ Error Checker::checkDebug() {
       return Bad("code ranges", I,
                  formatString("frame %u does not exist", R.Frame));
   }
-  // The compiler starts a range at every function's code. A function whose
-  // code offset starts none was moved (into its own code or padding, which
-  // the other checks cannot see); an artifact without a map is not checked.
-  if (!D.CodeRanges.empty())
-    for (size_t I = 0; I < A.Functions.size(); ++I) {
-      uint32_t At = A.Functions[I].CodeOffset;
-      auto It = std::lower_bound(
-          D.CodeRanges.begin(), D.CodeRanges.end(), At,
-          [](const CodeRangeRec &R, uint32_t O) { return R.CodeOffset < O; });
-      if (It == D.CodeRanges.end() || It->CodeOffset != At)
+  // The compiler starts a range at the code of every function and
+  // trampoline. One whose code offset starts none was moved (into its own
+  // code or padding, which the other checks cannot see); an artifact
+  // without a map is not checked.
+  auto StartsRange = [&](uint32_t At) {
+    auto It = std::lower_bound(
+        D.CodeRanges.begin(), D.CodeRanges.end(), At,
+        [](const CodeRangeRec &R, uint32_t O) { return R.CodeOffset < O; });
+    return It != D.CodeRanges.end() && It->CodeOffset == At;
+  };
+  if (!D.CodeRanges.empty()) {
+    for (size_t I = 0; I < A.Functions.size(); ++I)
+      if (uint32_t At = A.Functions[I].CodeOffset; !StartsRange(At))
         return fail(SectionId::Functions, I,
                     formatString("function %llu: code at 0x%x does not "
                                  "start a range of the code map",
                                  ull(ImportedFuncs + I), At))
             .inFunction(uint32_t(ImportedFuncs + I));
-    }
+    for (size_t T = 0; T < A.Trampolines.size(); ++T)
+      for (uint32_t At :
+           {A.Trampolines[T].EntryOffset, A.Trampolines[T].ExitOffset})
+        if (!StartsRange(At))
+          return fail(SectionId::Trampolines, T,
+                      formatString("type %zu: trampoline at 0x%x does not "
+                                   "start a range of the code map",
+                                   T, At));
+  }
   for (size_t I = 0; I < D.WasmFrames.size(); ++I) {
     const WasmFrameRec &F = D.WasmFrames[I];
     if (F.Func < ImportedFuncs || F.Func >= numFuncs())

@@ -432,7 +432,9 @@ static format::DebugRec smallDebug() {
   format::DebugRec D;
   D.FuncNames = {{1, "answer_impl"}, {2, "nop"}};
   D.WasmFrames = {{1, 0x45, NoIndex}, {2, 0x51, 0}};
-  D.CodeRanges = {{0, 1}, {4, NoIndex}, {16, 0}};
+  // A range starts at each function (0, 16) and trampoline (32, 33, 48, 49).
+  D.CodeRanges = {{0, 1},        {4, NoIndex},  {16, 0},      {32, NoIndex},
+                  {33, NoIndex}, {48, NoIndex}, {49, NoIndex}};
   D.Strings = {"f", "a.c", "g"};
   D.SourceFrames = {{0, 1, 7, 3, NoIndex}, {2, 1, 3, 1, 0}};
   D.SourceSites = {{0x45, 0}, {0x51, 1}};
@@ -469,7 +471,7 @@ TEST(Verify, RefusesABadDebugSection) {
        [](format::DebugRec &D) { D.FuncNames[1].Func = 1; },
        "names[1]: functions are not in increasing order"},
       {"code range outside the text",
-       [](format::DebugRec &D) { D.CodeRanges[2].CodeOffset = TextSize; },
+       [](format::DebugRec &D) { D.CodeRanges.back().CodeOffset = TextSize; },
        "outside the text"},
       {"code ranges out of order",
        [](format::DebugRec &D) { D.CodeRanges[2].CodeOffset = 4; },
@@ -523,6 +525,13 @@ TEST(Verify, RefusesAFunctionThatStartsNoRangeOfTheCodeMap) {
   EXPECT_EQ(E.kind(), ErrorKind::Refused);
   EXPECT_EQ(E.message(), "function 2: code at 0x14 does not start a range of "
                          "the code map");
+  // The same for a trampoline.
+  A.Functions[1].CodeOffset = 16;
+  A.Trampolines[0].EntryOffset = 34;
+  Error T = refusalOf(format::writeArtifact(A));
+  EXPECT_EQ(T.message(), "type 0: trampoline at 0x22 does not start a range "
+                         "of the code map");
+  EXPECT_STREQ(T.section(), "Trampolines");
   // Without a map the move is not seen (README: Trust).
   A.Debug = {};
   Expected<Artifact> Unseen =
