@@ -140,23 +140,21 @@ Error buildCodeMap(llvm::MemoryBufferRef Object, const LaidOutImage &Image,
       Out.CodeRanges.push_back({End, format::NoIndex});
   }
   // The trampolines' code has no Wasm frame, but each starts a range too
-  // (below).
-  for (const auto &S : Image.Symbols)
-    if (S.getKey().starts_with(abi::EntrySymbolPrefix) ||
-        S.getKey().starts_with(abi::ExitSymbolPrefix))
-      Out.CodeRanges.push_back({S.getValue().Offset, format::NoIndex});
-  std::stable_sort(Out.CodeRanges.begin(), Out.CodeRanges.end(),
-                   [](const format::CodeRangeRec &X,
-                      const format::CodeRangeRec &Y) {
-                     return X.CodeOffset < Y.CodeOffset;
-                   });
+  // (below), as does each function's.
   std::vector<uint32_t> Starts;
   for (const FuncCode &F : Funcs)
     Starts.push_back(F.Begin);
   for (const auto &S : Image.Symbols)
     if (S.getKey().starts_with(abi::EntrySymbolPrefix) ||
-        S.getKey().starts_with(abi::ExitSymbolPrefix))
+        S.getKey().starts_with(abi::ExitSymbolPrefix)) {
+      Out.CodeRanges.push_back({S.getValue().Offset, format::NoIndex});
       Starts.push_back(S.getValue().Offset);
+    }
+  std::stable_sort(Out.CodeRanges.begin(), Out.CodeRanges.end(),
+                   [](const format::CodeRangeRec &X,
+                      const format::CodeRangeRec &Y) {
+                     return X.CodeOffset < Y.CodeOffset;
+                   });
   std::sort(Starts.begin(), Starts.end());
 
   // Functions that abut: the end marker of one and the start of the next
