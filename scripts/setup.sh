@@ -18,6 +18,8 @@ PACKAGES=(
   libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev strace
   # Ed25519 signatures of artifacts (kiln sign, the loader's --trust)
   libsodium-dev
+  # the application manifest (kiln app, kiln agent): TOML, header-only
+  libtomlplusplus-dev
   # cross targets and their emulation
   qemu-user g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-riscv64-linux-gnu
 )

@@ -56,6 +56,19 @@ void Linker::defineFunc(std::string_view Module, std::string_view Field,
   define(Module, Field, std::move(E));
 }
 
+std::optional<Extern> Linker::find(std::string_view Module,
+                                   std::string_view Field) const {
+  auto It = P->Defs.find({std::string(Module), std::string(Field)});
+  if (It == P->Defs.end())
+    return std::nullopt;
+  return It->second;
+}
+
+bool Linker::definesModule(std::string_view Module) const {
+  auto It = P->Defs.lower_bound({std::string(Module), std::string()});
+  return It != P->Defs.end() && It->first.first == Module;
+}
+
 void Linker::defineInstance(std::string_view Name, const Instance &I) {
   for (const auto &[Field, E] : I.exports())
     define(Name, Field, E);

@@ -15,6 +15,9 @@ int inspectMain(const std::vector<std::string> &Args);
 int benchMain(const std::vector<std::string> &Args);
 int keygenMain(const std::vector<std::string> &Args);
 int signMain(const std::vector<std::string> &Args);
+int appMain(const std::vector<std::string> &Args);
+int agentMain(const std::vector<std::string> &Args);
+int ctlMain(const std::vector<std::string> &Args);
 
 } // namespace kiln::cli
 

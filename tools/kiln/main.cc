@@ -49,6 +49,12 @@ static const Subcommand Commands[] = {
      KILN_SIGNING_COMMAND(keygenMain)},
     {"sign", "Sign an artifact so that runtimes trusting the key load it",
      KILN_SIGNING_COMMAND(signMain)},
+    {"app", "Check an application: a manifest of modules wired together",
+     appMain, nullptr},
+    {"agent", "Run an application on this device: tasks, updates, rollback",
+     agentMain, nullptr},
+    {"ctl", "Control a running agent: status, logs, deploy, rollback",
+     ctlMain, nullptr},
 };
 
 static void printHelp() {

@@ -273,6 +273,12 @@ public:
   void defineTyped(std::string_view Module, std::string_view Field, Fn F);
   /// Makes every export of `I` importable as (Name, export name).
   void defineInstance(std::string_view Name, const Instance &I);
+  /// What (Module, Field) is defined as, if anything: lets a tool check a
+  /// module's imports against this Linker before instantiating anything.
+  std::optional<Extern> find(std::string_view Module,
+                             std::string_view Field) const;
+  /// Whether anything is defined under the import module name `Module`.
+  bool definesModule(std::string_view Module) const;
 
   /// Links imports (checking kinds, signatures, limits and global types,
   /// with an error naming the import), creates memories, tables and

@@ -1,0 +1,82 @@
+//===- agent/src/supervisor_impl.h - The supervisor's insides ----*- C++ -*-===//
+//
+// Shared by supervisor.cc (lifecycle, restarts, updates) and tasks.cc (the
+// task threads and their figures).
+//
+// Locks, always taken in this order:
+//   AdminLock   one administrative operation at a time (update, rollback,
+//               stop, start, restart);
+//   RunLock     shared by every call into the application (task runs,
+//               health checks, start functions), exclusive for a switch;
+//   CallLock    of each module, in wiring order (importer before exporter:
+//               the wiring has no cycle, so neither have the locks);
+//   BookLock    short: a slot's bookkeeping, a task's figures.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_AGENT_SUPERVISOR_IMPL_H
+#define KILN_AGENT_SUPERVISOR_IMPL_H
+
+#include "agent/src/latency_window.h"
+#include "agent/src/module_slot.h"
+#include "agent/src/rt_locks.h"
+#include "kiln/agent/supervisor.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace kiln::agent {
+
+struct TaskRun {
+  const TaskSpec *Spec = nullptr;
+  ModuleSlot *Slot = nullptr;
+  std::thread Thread; // periodic tasks only
+
+  mutable std::mutex BookLock; // the figures below
+  TaskStatus Figures;
+  LatencyWindow Latency, Jitter;
+  uint64_t LastMissLogNs = 0, MissesUnlogged = 0; // log rate limit
+};
+
+struct Supervisor::Impl {
+  Manifest M;
+  SupervisorOptions Opts;
+  uint64_t StartNs = 0;
+
+  std::map<std::string, std::unique_ptr<ModuleSlot>> Slots;
+  std::map<std::string, ModuleSlot *> SlotIndex; // for forwarders
+  std::vector<std::unique_ptr<TaskRun>> Tasks;
+
+  std::mutex AdminLock;
+  WriterFirstRwLock RunLock;
+  mutable std::mutex BookLock; // slots' bookkeeping, the manifest copy
+
+  std::atomic<bool> Stopping{false};
+  std::mutex WakeLock;
+  std::condition_variable Wake; // a module failed; or stopping
+  std::thread Monitor;
+
+  void log(const std::string &Line);
+
+  // tasks.cc
+  void startTaskThreads();
+  void periodicLoop(TaskRun &T);
+  /// One run of T released at `ReleaseNs`; the call's result (i32 tasks).
+  Expected<int32_t> runOnce(TaskRun &T, uint64_t ReleaseNs);
+  /// Logs a stopped call, at most once a second per task.
+  void logMiss(TaskRun &T, const std::string &What);
+
+  // supervisor.cc
+  void markFailed(ModuleSlot &S, const std::string &Why, bool CleanExit);
+  void monitorLoop();
+  Error restart(ModuleSlot &S);
+  Expected<UpdateReport> install(ModuleSlot &S, VerifiedArtifact Art,
+                                 const std::string &Version);
+};
+
+} // namespace kiln::agent
+
+#endif // KILN_AGENT_SUPERVISOR_IMPL_H
