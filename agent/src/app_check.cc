@@ -79,6 +79,9 @@ bool isResultless(const FuncSig &S) {
 bool returnsI32Only(const FuncSig &S) {
   return S.Params.empty() && S.Results == std::vector<ValType>{ValType::I32};
 }
+bool returnsI64Only(const FuncSig &S) {
+  return S.Params.empty() && S.Results == std::vector<ValType>{ValType::I64};
+}
 
 std::string moduleKey(const ModuleSpec &S) { return "modules." + S.Name; }
 
@@ -245,10 +248,11 @@ void checkTasks(const Manifest &M, const ArtifactSet &Arts, Diagnostics &D) {
       D.add(T.Pos, Key,
             "module '" + T.Module + "' exports no function '" + T.Export +
                 "'");
-    else if (!isResultless(*Sig) && !returnsI32Only(*Sig))
+    else if (!isResultless(*Sig) && !returnsI32Only(*Sig) &&
+             !returnsI64Only(*Sig))
       D.add(T.Pos, Key,
             "'" + T.Export + "' has type " + sigText(*Sig) +
-                ", a task runs () -> () or () -> (i32)");
+                ", a task runs () -> (), () -> (i32) or () -> (i64)");
     if (A.Target.Interrupt == uint8_t(format::InterruptKind::None) &&
         T.Deadline.count())
       D.add(T.Pos, "tasks." + T.Name + ".deadline",

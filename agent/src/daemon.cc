@@ -188,7 +188,7 @@ ControlReply Agent::handle(const std::vector<std::string> &W) {
                       (Cmd == "stop" ? "ped\n" : "ed\n")};
   }
   if (Cmd == "run" && W.size() == 2) {
-    Expected<int32_t> R = Sup->runTask(W[1]);
+    Expected<int64_t> R = Sup->runTask(W[1]);
     if (!R)
       return Fail(R.takeError());
     return {true, "task '" + W[1] + "' returned " + std::to_string(*R) + "\n"};

@@ -112,7 +112,7 @@ Supervisor::start(Manifest M, ArtifactSet Arts, SupervisorOptions Opts) {
   }
   for (auto &T : P->Tasks)
     if (T->Spec->Kind == TaskKind::OnStart)
-      if (Expected<int32_t> R = P->runOnce(*T, steadyNowNs()); !R)
+      if (Expected<int64_t> R = P->runOnce(*T, steadyNowNs()); !R)
         P->log("level=error task=" + T->Spec->Name +
                " event=on-start-failed error=\"" + R.takeError().str() +
                "\"");
@@ -403,7 +403,7 @@ Error Supervisor::startModule(const std::string &Module) {
   return Error::success();
 }
 
-Expected<int32_t> Supervisor::runTask(const std::string &Task) {
+Expected<int64_t> Supervisor::runTask(const std::string &Task) {
   for (auto &T : P->Tasks)
     if (T->Spec->Name == Task)
       return P->runOnce(*T, steadyNowNs());

@@ -64,8 +64,9 @@ struct Supervisor::Impl {
   // tasks.cc
   void startTaskThreads();
   void periodicLoop(TaskRun &T);
-  /// One run of T released at `ReleaseNs`; the call's result (i32 tasks).
-  Expected<int32_t> runOnce(TaskRun &T, uint64_t ReleaseNs);
+  /// One run of T released at `ReleaseNs`; the call's result (0 for a
+  /// task without one, an i32 sign-extended).
+  Expected<int64_t> runOnce(TaskRun &T, uint64_t ReleaseNs);
   /// Logs a stopped call, at most once a second per task.
   void logMiss(TaskRun &T, const std::string &What);
 

@@ -64,7 +64,7 @@ void Supervisor::Impl::logMiss(TaskRun &T, const std::string &What) {
       What + "\"");
 }
 
-Expected<int32_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
+Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
   const TaskSpec &Spec = *T.Spec;
   ModuleSlot &S = *T.Slot;
   std::shared_lock<WriterFirstRwLock> Run(RunLock);
@@ -111,8 +111,15 @@ Expected<int32_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
   ModuleSlot *OnProbation = enteredProbation();
   failedCallee() = enteredProbation() = nullptr;
 
-  int32_t Result = 0;
-  std::memcpy(&Result, Slots[0], sizeof(Result));
+  int64_t Result = 0;
+  const FuncSig &Sig = funcSig(*F->F);
+  if (!Sig.Results.empty() && Sig.Results[0] == ValType::I64) {
+    std::memcpy(&Result, Slots[0], sizeof(Result));
+  } else if (!Sig.Results.empty()) {
+    int32_t R32;
+    std::memcpy(&R32, Slots[0], sizeof(R32));
+    Result = R32;
+  }
   bool Late = Budget && EndNs > DeadlineAt;
   // A new version on probation is blamed for a stop or a late end only when
   // the call started with at least half of its budget ahead of it: a late
@@ -177,7 +184,7 @@ void Supervisor::Impl::periodicLoop(TaskRun &T) {
     if (Stopping.load(std::memory_order_relaxed))
       break;
     // Its outcome is in the figures already; a failure went to markFailed.
-    if (Expected<int32_t> R = runOnce(T, Next); !R)
+    if (Expected<int64_t> R = runOnce(T, Next); !R)
       R.takeError().consume();
     Next += Period;
     Now = steadyNowNs();

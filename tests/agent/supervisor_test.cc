@@ -118,8 +118,8 @@ std::unique_ptr<Supervisor> start(TestApp A) {
   return S ? std::move(*S) : nullptr;
 }
 
-int32_t run(Supervisor &S, const char *Task) {
-  Expected<int32_t> R = S.runTask(Task);
+int64_t run(Supervisor &S, const char *Task) {
+  Expected<int64_t> R = S.runTask(Task);
   EXPECT_TRUE(bool(R)) << Task << ": " << (R ? "" : R.takeError().str());
   return R ? *R : -1;
 }
@@ -165,7 +165,7 @@ TEST(Supervisor, UpdateCarriesStateAndImportersCallTheNewVersion) {
   EXPECT_EQ(run(*S, "version"), 2);
   // The total went on from where version 1 left it: read before the update
   // is at most what version 2 holds now, and the driver keeps adding.
-  int32_t After = run(*S, "read");
+  int64_t After = run(*S, "read");
   EXPECT_GE(After, 10);
   EXPECT_TRUE(eventually([&] { return run(*S, "read") > After; }));
   AppStatus St = S->status();
@@ -176,7 +176,7 @@ TEST(Supervisor, UpdateCarriesStateAndImportersCallTheNewVersion) {
   EXPECT_EQ(S->manifest().Modules[0].Version, "2");
 
   // And back, by request: again with the state.
-  int32_t Before = run(*S, "read");
+  int64_t Before = run(*S, "read");
   Expected<UpdateReport> Back = S->rollback("counter");
   ASSERT_TRUE(bool(Back)) << Back.takeError().str();
   EXPECT_TRUE(Back->Committed);
@@ -199,7 +199,7 @@ TEST(Supervisor, HealthCheckTrapRollsBack) {
   EXPECT_EQ(moduleOf(St, "counter").Rollbacks, 1u);
   EXPECT_EQ(moduleOf(St, "counter").State, ModuleState::Running);
   // The application went on: the driver still adds.
-  int32_t Now = run(*S, "read");
+  int64_t Now = run(*S, "read");
   EXPECT_TRUE(eventually([&] { return run(*S, "read") > Now; }));
 }
 
@@ -246,7 +246,7 @@ TEST(Supervisor, UpdateThatBreaksTheWiringIsRefused) {
 TEST(Supervisor, FailedModuleRestartsByPolicy) {
   std::unique_ptr<Supervisor> S = start(counting());
   ASSERT_TRUE(S);
-  Expected<int32_t> Crash = S->runTask("crash");
+  Expected<int64_t> Crash = S->runTask("crash");
   ASSERT_FALSE(bool(Crash));
   EXPECT_NE(Crash.takeError().message().find("unreachable"),
             std::string::npos);

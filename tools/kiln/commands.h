@@ -18,6 +18,7 @@ int signMain(const std::vector<std::string> &Args);
 int appMain(const std::vector<std::string> &Args);
 int agentMain(const std::vector<std::string> &Args);
 int ctlMain(const std::vector<std::string> &Args);
+int bundleMain(const std::vector<std::string> &Args);
 
 } // namespace kiln::cli
 

@@ -55,6 +55,8 @@ static const Subcommand Commands[] = {
      agentMain, nullptr},
     {"ctl", "Control a running agent: status, logs, deploy, rollback",
      ctlMain, nullptr},
+    {"bundle", "Pack an application into one file for offline deployment",
+     bundleMain, nullptr},
 };
 
 static void printHelp() {

@@ -76,7 +76,7 @@ const char *taskKindName(TaskKind K);
 struct TaskSpec {
   std::string Name;
   std::string Module;
-  std::string Export; // () -> () or () -> i32
+  std::string Export; // () -> (), () -> i32 or () -> i64
   TaskKind Kind = TaskKind::Periodic;
   std::chrono::nanoseconds Period{0};   // periodic only
   std::chrono::nanoseconds Deadline{0}; // 0: the period (periodic), else none

@@ -63,7 +63,7 @@ struct TaskStatus {
   /// How late releases started (wake-up jitter), over the same window.
   uint64_t JitterP99Ns = 0, JitterMaxNs = 0;
   bool RealTime = false; // SCHED_FIFO was granted
-  int32_t LastResult = 0;
+  int64_t LastResult = 0; // of the last run that returned a value
 };
 
 enum class ModuleState : uint8_t { Running, Failed, Stopped, Probation };
@@ -126,7 +126,7 @@ public:
   Error stopModule(const std::string &Module);
   Error startModule(const std::string &Module);
   /// Runs an on-demand task once, now; its result.
-  Expected<int32_t> runTask(const std::string &Task);
+  Expected<int64_t> runTask(const std::string &Task);
 
   /// Stops every task and waits for them.
   void shutdown();
