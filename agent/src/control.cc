@@ -102,6 +102,7 @@ ControlServer::listen(const std::string &Path, ControlHandler Handler) {
       ::listen(S->Fd, 8) != 0)
     return Error::make(ErrorKind::Io, "cannot listen on " + Path + ": " +
                                           std::strerror(errno));
+  S->Bound = true;
   ::chmod(Path.c_str(), 0600); // the agent's owner only
   if (::pipe2(S->WakeFd, O_CLOEXEC) != 0)
     return Error::make(ErrorKind::Io,
@@ -118,7 +119,8 @@ ControlServer::~ControlServer() {
   for (int F : {Fd, WakeFd[0], WakeFd[1]})
     if (F >= 0)
       ::close(F);
-  ::unlink(Path.c_str());
+  if (Bound)
+    ::unlink(Path.c_str());
 }
 
 void ControlServer::serve() {

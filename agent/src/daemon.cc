@@ -256,6 +256,8 @@ ControlReply Agent::deployModule(const std::string &Path,
     return {false, "refused: " + E.str() + "\n"};
   }
   if (R->Committed)
+    crashPoint("probation-passed");
+  if (R->Committed)
     if (Expected<Manifest> M = Dir.commitModule(Sup->manifest(), Module, Art);
         !M)
       return {false, "the update runs but was not saved: " +
@@ -327,6 +329,7 @@ ControlReply Agent::deployBundle(std::vector<uint8_t> Bytes) {
     if (!Out)
       return {false, "io: cannot unpack " + Name + "\n"};
   }
+  crashPoint("bundle-unpacked");
   const std::vector<uint8_t> &Text = Files->at(BundleManifestName);
   Expected<Manifest> New =
       parseManifest(std::string_view(reinterpret_cast<const char *>(Text.data()),
@@ -371,6 +374,7 @@ ControlReply Agent::deployBundle(std::vector<uint8_t> Bytes) {
       return {false, "the new application did not start, the old one runs "
                      "again: " +
                          E.str() + "\n"};
+    crashPoint("application-restarted");
     Report += "application '" + New->Name +
               "' restarted with the bundle's manifest (its wiring, tasks or "
               "limits changed)\n";
@@ -415,7 +419,7 @@ Expected<AppStatus> runAgent(AgentConfig Config, const std::atomic<bool> &Stop) 
   uint64_t End = RunFor.count() ? steadyNowNs() + uint64_t(RunFor.count()) : 0;
   while (!Stop.load() && !A.ShutdownRequested.load() &&
          (!End || steadyNowNs() < End))
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   Server->reset(); // no request runs past this point
   return A.finish();
 }

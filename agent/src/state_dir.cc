@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,7 +46,7 @@ Error syncDir(const std::string &Dir) {
 /// Writes Bytes to Path through "Path.tmp": write, fsync, rename, fsync
 /// the directory. After a cut, Path is the old file or the new one.
 Error writeAtomically(const std::string &Dir, const std::string &Name,
-                      std::span<const uint8_t> Bytes) {
+                      std::span<const uint8_t> Bytes, const char *Step) {
   std::string Final = Dir + "/" + Name, Tmp = Final + ".tmp";
   int Fd = ::open(Tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (Fd < 0)
@@ -70,7 +71,7 @@ Error writeAtomically(const std::string &Dir, const std::string &Name,
     return E;
   }
   ::close(Fd);
-  crashPoint(("written:" + Name).c_str());
+  crashPoint(Step); // written and synced, not renamed yet
   if (::rename(Tmp.c_str(), Final.c_str()) != 0) {
     Error E = ioError("cannot rename into", Final);
     ::unlink(Tmp.c_str());
@@ -136,9 +137,23 @@ Expected<StateDir> StateDir::open(const std::string &Path) {
   struct stat St;
   if (::stat(Path.c_str(), &St) != 0 || !S_ISDIR(St.st_mode))
     return Error::make(ErrorKind::Io, Path + ": not a directory");
+  int Fd = ::open((Path + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (Fd < 0)
+    return ioError("cannot open", Path + "/lock");
+  if (::flock(Fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(Fd);
+    return Error::make(ErrorKind::Usage,
+                       Path + ": another agent is running on this state "
+                              "directory");
+  }
+  std::shared_ptr<void> Lock(new int(Fd), [](void *P) {
+    int *F = static_cast<int *>(P);
+    ::close(*F); // releases the flock
+    delete F;
+  });
   removeTemporaries(Path);
   removeTemporaries(Path + "/artifacts");
-  StateDir D(Path);
+  StateDir D(Path, std::move(Lock));
   if (D.hasApplication())
     D.collectGarbage(); // artifacts staged for an update that never committed
   return D;
@@ -176,7 +191,8 @@ Error StateDir::writeArtifact(const VerifiedArtifact &A, std::string &Rel) {
   Rel = "artifacts/" + Digest + ".kiln";
   if (exists(Path + "/" + Rel))
     return Error::success(); // content-addressed: already there means equal
-  return writeAtomically(Path + "/artifacts", Digest + ".kiln", A.Bytes);
+  return writeAtomically(Path + "/artifacts", Digest + ".kiln", A.Bytes,
+                         "artifact-written");
 }
 
 Error StateDir::commit(const Manifest &M) {
@@ -185,12 +201,14 @@ Error StateDir::commit(const Manifest &M) {
   if (exists(Path + "/manifest.toml")) {
     std::ifstream In(Path + "/manifest.toml", std::ios::binary);
     std::string Old((std::istreambuf_iterator<char>(In)), {});
-    if (Error E = writeAtomically(Path, "manifest.prev.toml", bytesOf(Old)))
+    if (Error E = writeAtomically(Path, "manifest.prev.toml", bytesOf(Old),
+                                  "previous-manifest-written"))
       return E;
   }
-  crashPoint("before-commit");
+  crashPoint("previous-manifest-renamed");
   if (Error E = writeAtomically(Path, "manifest.toml",
-                                bytesOf(writeManifest(M))))
+                                bytesOf(writeManifest(M)),
+                                "manifest-written"))
     return E;
   crashPoint("committed");
   collectGarbage();
@@ -231,7 +249,7 @@ Expected<Manifest> StateDir::install(const Manifest &M,
     if (Error E = writeArtifact(It->second, S.Artifact))
       return E;
   }
-  crashPoint("artifacts-written");
+  crashPoint("artifacts-installed");
   if (Error E = commit(Installed))
     return E;
   return Installed;
@@ -254,7 +272,7 @@ Expected<Manifest> StateDir::commitModule(const Manifest &M,
   }
   if (!Found)
     return Error::make(ErrorKind::Usage, "no module named '" + Module + "'");
-  crashPoint("artifacts-written");
+  crashPoint("artifacts-installed");
   if (Error E = commit(Installed))
     return E;
   return Installed;

@@ -190,9 +190,20 @@ Error Supervisor::Impl::restart(ModuleSlot &S) {
 
 void Supervisor::Impl::monitorLoop() {
   while (!Stopping.load()) {
+    // Asleep until a module fails (markFailed wakes it) or a restart falls
+    // due: an idle agent does not poll.
+    uint64_t Due = steadyNowNs() + 1'000'000'000;
+    {
+      std::lock_guard<std::mutex> Book(BookLock);
+      for (auto &[Name, S] : Slots)
+        if (S->State.load() == ModuleState::Failed &&
+            S->spec().Restart != RestartPolicy::Never)
+          Due = std::min(Due, S->FailedAtNs + S->NextBackoffNs);
+    }
     {
       std::unique_lock<std::mutex> L(WakeLock);
-      Wake.wait_for(L, std::chrono::milliseconds(10));
+      Wake.wait_until(L, std::chrono::steady_clock::time_point(
+                             std::chrono::nanoseconds(Due)));
     }
     if (Stopping.load())
       break;

@@ -151,7 +151,11 @@ private:
       // and not woken us: look once more now that the store is visible.
       if (scan(steadyNowNs()) < Wake)
         continue;
-      sleepUntil(Wake == Never ? Never : Wake - SpinNs);
+      // Before a deadline: wake SpinNs early, to spin the rest. Before a
+      // look: at the look, which is only there to see new deadlines.
+      sleepUntil(Wake == Never ? Never
+                 : Wake == Earliest ? Wake - SpinNs
+                                    : Wake);
     }
   }
 

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <dirent.h>
 #include <fstream>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,7 +150,8 @@ TEST(StateDir, RemovesWhatACutLeftBehind) {
   std::ofstream(D + "/artifacts/" + std::string(64, 'e') + ".kiln") << "x";
   Expected<StateDir> S = StateDir::open(D);
   ASSERT_TRUE(bool(S));
-  EXPECT_EQ(listDir(D), (std::vector<std::string>{"artifacts", "manifest.toml"}));
+  EXPECT_EQ(listDir(D), (std::vector<std::string>{"artifacts", "lock",
+                                                  "manifest.toml"}));
   EXPECT_EQ(listDir(D + "/artifacts").size(), 1u);
 }
 
@@ -174,6 +176,18 @@ TEST(StateDir, FallsBackToThePreviousManifest) {
   ASSERT_FALSE(bool(None));
   EXPECT_NE(None.takeError().message().find("digest mismatch"),
             std::string::npos);
+}
+
+TEST(StateDir, OneAgentPerDirectory) {
+  std::string D = freshDir("lock");
+  std::optional<Expected<StateDir>> First(StateDir::open(D));
+  ASSERT_TRUE(bool(*First));
+  Expected<StateDir> Second = StateDir::open(D);
+  ASSERT_FALSE(bool(Second));
+  EXPECT_NE(Second.takeError().message().find("another agent is running"),
+            std::string::npos);
+  First.reset(); // the first agent is gone: the directory is free again
+  EXPECT_TRUE(bool(StateDir::open(D)));
 }
 
 TEST(StateDir, RefusesAFileAsDirectory) {

@@ -42,6 +42,7 @@ private:
   int Fd = -1;
   int WakeFd[2] = {-1, -1}; // a pipe that ends serve() when written
   std::string Path;
+  bool Bound = false; // the socket file is ours to remove
   ControlHandler Handler;
   std::thread Thread;
 };

@@ -22,14 +22,17 @@
 #include "kiln/agent/app_check.h"
 #include "kiln/agent/manifest.h"
 
+#include <memory>
 #include <string>
 
 namespace kiln::agent {
 
 class StateDir {
 public:
-  /// Opens (creating if needed) the directory; removes temporary files a
-  /// cut left behind.
+  /// Opens (creating if needed) the directory and locks it (DIR/lock,
+  /// flock: one agent per directory, released when the StateDir goes, or
+  /// by the kernel when the agent dies); removes temporary files a cut
+  /// left behind.
   static Expected<StateDir> open(const std::string &Path);
 
   const std::string &path() const { return Path; }
@@ -61,16 +64,23 @@ public:
                                   const VerifiedArtifact &Art);
 
 private:
-  explicit StateDir(std::string Path) : Path(std::move(Path)) {}
+  StateDir(std::string Path, std::shared_ptr<void> Lock)
+      : Path(std::move(Path)), Lock(std::move(Lock)) {}
   Error writeArtifact(const VerifiedArtifact &A, std::string &RelPath);
   Error commit(const Manifest &M);
   void collectGarbage() const;
   std::string Path;
+  std::shared_ptr<void> Lock; // holds the lock file's descriptor
 };
 
-/// Test hook for the power-cut test: when the environment variable
-/// KILN_AGENT_CRASH_AT names `Step`, the process kills itself with SIGKILL
-/// there, as a power cut would stop it.
+/// Test hook for the power-cut test (tests/agent/power_cut_test.sh): when
+/// the environment variable KILN_AGENT_CRASH_AT names `Step`, the process
+/// kills itself with SIGKILL there, as a power cut would stop it. The steps
+/// of an update, in order: artifact-written (synced, not renamed), staged,
+/// switched, probation-passed, artifacts-installed,
+/// previous-manifest-written, previous-manifest-renamed, manifest-written,
+/// committed; of a bundle: bundle-unpacked, application-restarted, then the
+/// install's.
 void crashPoint(const char *Step);
 
 } // namespace kiln::agent
