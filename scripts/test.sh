@@ -42,7 +42,8 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DKILN_SANITIZE=address,undefined >/dev/null
 cmake --build build-asan -j "$JOBS" --target kiln kiln-unit-tests kiln-fuzz-corpus kiln-trap-storm \
   kiln-capi-smoke trap_storm_kiln kiln-hostlib-tests hostlib_guest_kiln kiln-hostlib-bench \
-  kiln-call-hygiene kiln-artifact-mutations kiln-differential kiln_differential_regressions
+  kiln-call-hygiene kiln-artifact-mutations kiln-differential kiln_differential_regressions \
+  kiln-agent-tests
 # (kiln-hostlib-bench: label hostlib also selects hostlib.bench.smoke, whose
 # portable-C baselines check the kernels once more.)
 # Guard-mode memory turns SIGSEGV into traps, so ASan must leave that signal
