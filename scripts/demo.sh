@@ -9,7 +9,10 @@
 #      through hostlib's kiln:dsp and kiln:nn imports, run as a periodic
 #      task (one window per 1 ms, each call bounded by a 500 us deadline)
 #      for about 2 s; one corrupted window sends the module into an endless
-#      loop, which its deadline stops while the task goes on.
+#      loop, which its deadline stops while the task goes on;
+#   3. sensor_app: the same analytics as an application of three modules
+#      (sensor -> filter -> classifier) under `kiln agent`, the filter
+#      hot-updated twice with its state, two bad versions rolled back.
 #
 # Builds into build/ (KILN_BUILD_DIR=DIR for another one);
 # KILN_SKIP_SETUP=1 skips installing packages.
@@ -19,11 +22,13 @@ B=${KILN_BUILD_DIR:-build}
 [ "${KILN_SKIP_SETUP:-0}" = 1 ] || scripts/setup.sh
 cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$B" --target kiln-demo-sensor sensor_analytics_module \
-  kiln-vibration-monitor vibration_monitor_module
+  kiln-vibration-monitor vibration_monitor_module sensor_app_modules
 echo
 "$B"/bin/kiln inspect "$B"/examples/sensor_analytics.kiln | sed -n 1,12p
 echo
 "$B"/bin/kiln-demo-sensor "$B"/examples/sensor_analytics.kiln
 echo
-exec "$B"/bin/kiln-vibration-monitor \
+"$B"/bin/kiln-vibration-monitor \
   "$B"/examples/vibration_monitor/vibration_monitor.kiln
+echo
+exec examples/sensor_app/demo.sh "$B"

@@ -279,6 +279,7 @@ Expected<UpdateReport> Supervisor::Impl::install(ModuleSlot &S,
     S.ProbationFaults.store(0);
     S.FaultAtNs.store(0);
     S.State.store(ModuleState::Probation);
+    ++OnProbationCount;
     R.SwitchNs = steadyNowNs() - T0;
   }
   crashPoint("switched");
@@ -322,6 +323,7 @@ Expected<UpdateReport> Supervisor::Impl::install(ModuleSlot &S,
       std::unique_lock<WriterFirstRwLock> Run(RunLock);
       S.Current = S.Standby;
       S.Standby.reset();
+      --OnProbationCount;
       S.State.store(Before == ModuleState::Probation ? ModuleState::Running
                                                      : Before);
     }
@@ -340,6 +342,7 @@ Expected<UpdateReport> Supervisor::Impl::install(ModuleSlot &S,
     std::unique_lock<WriterFirstRwLock> Run(RunLock);
     S.Standby.reset();
     S.State.store(ModuleState::Running);
+    --OnProbationCount;
   }
   std::lock_guard<std::mutex> Book(BookLock);
   S.PreviousArtifact = Old->Artifact;

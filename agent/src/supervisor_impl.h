@@ -55,6 +55,8 @@ struct Supervisor::Impl {
   mutable std::mutex BookLock; // slots' bookkeeping, the manifest copy
 
   std::atomic<bool> Stopping{false};
+  /// Modules on probation now (tasks measure their calls' CPU time then).
+  std::atomic<int> OnProbationCount{0};
   std::mutex WakeLock;
   std::condition_variable Wake; // a module failed; or stopping
   std::thread Monitor;

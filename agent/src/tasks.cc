@@ -38,6 +38,14 @@ bool useFifo(int Priority) {
   return pthread_setschedparam(pthread_self(), SCHED_FIFO, &P) == 0;
 }
 
+/// CPU time of the calling thread: what a call cost, without the time it
+/// spent preempted.
+uint64_t threadCpuNs() {
+  timespec T;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &T);
+  return uint64_t(T.tv_sec) * 1'000'000'000 + uint64_t(T.tv_nsec);
+}
+
 bool isStopTrap(const Error &E) {
   return E.kind() == ErrorKind::Trap &&
          (E.trapCode() == uint32_t(TrapCode::Interrupted) ||
@@ -100,6 +108,10 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
   alignas(16) uint8_t Slots[1][16] = {};
   failedCallee() = nullptr;
   enteredProbation() = St == ModuleState::Probation ? &S : nullptr;
+  // While a new version is on probation, what each call costs in CPU time
+  // tells its slowness apart from time the thread spent preempted.
+  const bool Watch = OnProbationCount.load(std::memory_order_relaxed) != 0;
+  const uint64_t StartCpu = Watch ? threadCpuNs() : 0;
   uint64_t StartNs = steadyNowNs();
   Error E = Error::success();
   {
@@ -107,6 +119,7 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
     E = detail::callWithSlots(*F->F, Slots, &D);
   }
   uint64_t EndNs = steadyNowNs();
+  const uint64_t CpuNs = Watch ? threadCpuNs() - StartCpu : 0;
   ModuleSlot *Blamed = failedCallee() ? failedCallee() : &S;
   ModuleSlot *OnProbation = enteredProbation();
   failedCallee() = enteredProbation() = nullptr;
@@ -122,11 +135,11 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
   }
   bool Late = Budget && EndNs > DeadlineAt;
   // A new version on probation is blamed for a stop or a late end only when
-  // the call started with at least half of its budget ahead of it: a late
-  // release (the platform's wake-up jitter) is not the module's doing.
+  // the call itself used at least half of the budget in CPU time: a late
+  // release or a preempted thread (the platform's doing) is not held
+  // against it.
   if (OnProbation && Budget && ((E && isStopTrap(E)) || (!E && Late)) &&
-      DeadlineAt - StartNs >= Budget / 2 &&
-      OnProbation->ProbationFaults.fetch_add(1) == 0)
+      CpuNs >= Budget / 2 && OnProbation->ProbationFaults.fetch_add(1) == 0)
     OnProbation->FaultAtNs.store(EndNs);
   {
     std::lock_guard<std::mutex> Book(T.BookLock);
