@@ -53,6 +53,9 @@ expect check.ok 0 "application 'vibration-line' is consistent" \
   "$KILN" app check "$M"
 expect check.help 0 "Usage: kiln app check" "$KILN" app check --help
 expect check.no-manifest 2 "no manifest" "$KILN" app check
+expect check.other-target 1 "built for x86_64, this runtime is aarch64" \
+  "$KILN" app check --target aarch64-linux-gnu "$M"
+expect check.bad-target 2 "unknown target 'vax'" "$KILN" app check --target vax "$M"
 expect check.missing-file 1 "cannot open the manifest" \
   "$KILN" app check "$T/nothing.toml"
 

@@ -31,6 +31,10 @@ static void printAppHelp() {
       "      --trust <KEY.pub>  Require every artifact to be signed by this "
       "key\n"
       "                         (repeatable)\n"
+      "      --target <TRIPLE>  Check for a device of that target (e.g.\n"
+      "                         aarch64-linux-gnu) instead of this machine; "
+      "its CPU\n"
+      "                         features are checked by the device's agent\n"
       "  -h, --help             Print help\n\n"
       "The manifest format is described in docs/manifest.md.\n");
 }
@@ -81,7 +85,8 @@ static void printSummary(const agent::Manifest &M,
 
 static int appCheck(const std::vector<std::string> &RawArgs) {
   const std::vector<std::string> Args =
-      splitOptionValues(RawArgs, {"--trust"}, /*StopAtPositional=*/false);
+      splitOptionValues(RawArgs, {"--trust", "--target"},
+                        /*StopAtPositional=*/false);
   std::string Path;
   agent::HostEnvironment Env;
   Env.DefineHostModules = [](Linker &L) { linkHostModules(L); };
@@ -100,6 +105,20 @@ static int appCheck(const std::vector<std::string> &RawArgs) {
         return ExitUsage;
       }
       Env.Load.TrustedKeys.push_back(*Key);
+    } else if (A == "--target") {
+      if (I + 1 >= Args.size())
+        return usageError("app", "--target needs a target triple");
+      const std::string &T = Args[++I];
+      bool Known = false;
+      for (Arch Ar : {Arch::X86_64, Arch::AArch64, Arch::Arm, Arch::RiscV64})
+        if (T == archTriple(Ar)) {
+          Env.Load.ExpectedArch = Ar;
+          Env.Load.AllowGuard = archPointerBytes(Ar) == 8;
+          Known = true;
+        }
+      if (!Known)
+        return usageError("app", "unknown target '" + T +
+                                     "' (kiln compile --print-targets)");
     } else if (A.size() > 1 && A[0] == '-') {
       return usageError("app", "unknown option '" + A + "'");
     } else if (Path.empty()) {
