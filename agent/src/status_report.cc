@@ -102,6 +102,9 @@ std::string statusJson(const AppStatus &S) {
          ",\"traps\":" + std::to_string(K.Traps) +
          ",\"interruptions\":" + std::to_string(K.Interruptions) +
          ",\"misses\":" + std::to_string(K.Misses) +
+         ",\"late_starts\":" + std::to_string(K.LateStarts) +
+         ",\"late_ends\":" + std::to_string(K.LateEnds) +
+         ",\"overruns\":" + std::to_string(K.Overruns) +
          ",\"skipped\":" + std::to_string(K.Skipped) +
          ",\"latency_p50_ns\":" + std::to_string(K.P50Ns) +
          ",\"latency_p99_ns\":" + std::to_string(K.P99Ns) +

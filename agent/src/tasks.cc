@@ -97,6 +97,7 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
     if (steadyNowNs() >= DeadlineAt) {
       std::lock_guard<std::mutex> Book(T.BookLock);
       ++T.Figures.Misses;
+      ++T.Figures.LateStarts;
       return Error::make(ErrorKind::Usage, "released after its deadline");
     }
     D = Deadline::at(std::chrono::steady_clock::time_point(
@@ -153,8 +154,10 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
       ++T.Figures.Traps;
     } else {
       T.Figures.LastResult = Result;
-      if (Late)
-        ++T.Figures.Misses; // ended past its deadline without a poll seeing it
+      if (Late) { // ended past its deadline without a poll seeing it
+        ++T.Figures.Misses;
+        ++T.Figures.LateEnds;
+      }
     }
   }
   if (!E)
@@ -206,6 +209,7 @@ void Supervisor::Impl::periodicLoop(TaskRun &T) {
       Next += Missed * Period;
       std::lock_guard<std::mutex> Book(T.BookLock);
       T.Figures.Misses += Missed;
+      T.Figures.Overruns += Missed;
     }
   }
 }

@@ -56,7 +56,12 @@ struct TaskStatus {
   uint64_t Runs = 0;          // calls made
   uint64_t Traps = 0;         // calls that trapped
   uint64_t Interruptions = 0; // calls stopped at their deadline
-  uint64_t Misses = 0;        // interruptions + releases skipped or late
+  /// Every period that did not end in time: Interruptions + LateStarts +
+  /// LateEnds + Overruns.
+  uint64_t Misses = 0;
+  uint64_t LateStarts = 0; // released so late the deadline had passed: not run
+  uint64_t LateEnds = 0;   // ended after the deadline, no poll saw it pass
+  uint64_t Overruns = 0;   // releases skipped: the run before was still going
   uint64_t Skipped = 0;       // runs not made: the module was down
   /// Call latency over the last runs (up to 4096), ns.
   uint64_t P50Ns = 0, P99Ns = 0, MaxNs = 0;
