@@ -8,9 +8,9 @@
 
 namespace kiln::agent {
 
-ModuleSlot *&failedCallee() {
-  thread_local ModuleSlot *Slot = nullptr;
-  return Slot;
+FailedCallee &failedCallee() {
+  thread_local FailedCallee F;
+  return F;
 }
 
 ModuleSlot *&enteredProbation() {
@@ -38,8 +38,8 @@ std::shared_ptr<Func> makeForwarder(ModuleSlot &Target, size_t Index,
         ModuleState St = Target.State.load(std::memory_order_acquire);
         Generation *G = Target.Current.get();
         if (!G || St == ModuleState::Failed || St == ModuleState::Stopped) {
-          if (!failedCallee())
-            failedCallee() = &Target;
+          if (!failedCallee().Slot)
+            failedCallee() = {&Target, G};
           return Error::make(ErrorKind::Usage,
                              "module '" + Target.name() + "' is " +
                                  moduleStateName(St));
@@ -50,11 +50,11 @@ std::shared_ptr<Func> makeForwarder(ModuleSlot &Target, size_t Index,
         Error E = detail::callWithSlots(*G->Forwarded[Index], Slots);
         // An interrupted or out-of-fuel call is the task's deadline, not a
         // fault of the callee: the runtime passes those traps on as they are.
-        if (E && !failedCallee() &&
+        if (E && !failedCallee().Slot &&
             !(E.kind() == ErrorKind::Trap &&
               (E.trapCode() == uint32_t(TrapCode::Interrupted) ||
                E.trapCode() == uint32_t(TrapCode::OutOfFuel))))
-          failedCallee() = &Target;
+          failedCallee() = {&Target, G};
         return E;
       });
 }

@@ -42,10 +42,14 @@ struct Generation {
   std::vector<std::shared_ptr<Func>> Forwarded;
 };
 
-/// Which module a failed call failed in: set by the forwarder that saw a
-/// callee fail, so that a task blames the callee, not its own module.
-/// Per thread: each task runs on its own.
-ModuleSlot *&failedCallee();
+/// Which module, and which instance of it, a failed call failed in: set by
+/// the forwarder that saw a callee fail, so that a task blames the callee,
+/// not its own module. Per thread: each task runs on its own.
+struct FailedCallee {
+  ModuleSlot *Slot = nullptr;
+  const Generation *Gen = nullptr;
+};
+FailedCallee &failedCallee();
 
 /// The module on probation that the running task's call entered, if any
 /// (set by the task and by forwarders; per thread).

@@ -138,8 +138,11 @@ void Supervisor::shutdown() {
     P->Monitor.join();
 }
 
-void Supervisor::Impl::markFailed(ModuleSlot &S, const std::string &Why,
-                                  bool CleanExit) {
+void Supervisor::Impl::markFailed(ModuleSlot &S, const Generation *Gen,
+                                  const std::string &Why, bool CleanExit) {
+  std::shared_lock<WriterFirstRwLock> Run(RunLock); // S.Current is stable
+  if (S.Current.get() != Gen)
+    return;
   ModuleState Old = S.State.load();
   if (Old == ModuleState::Failed || Old == ModuleState::Stopped)
     return;

@@ -73,7 +73,10 @@ struct Supervisor::Impl {
   void logMiss(TaskRun &T, const std::string &What);
 
   // supervisor.cc
-  void markFailed(ModuleSlot &S, const std::string &Why, bool CleanExit);
+  /// Marks `S` failed because its instance `Gen` failed; nothing if `S` no
+  /// longer runs `Gen` (another thread's failure restarted it already).
+  void markFailed(ModuleSlot &S, const Generation *Gen, const std::string &Why,
+                  bool CleanExit);
   void monitorLoop();
   Error restart(ModuleSlot &S);
   Expected<UpdateReport> install(ModuleSlot &S, VerifiedArtifact Art,

@@ -107,7 +107,7 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
     D = D.withFuel(*S.spec().Limits.Fuel);
 
   alignas(16) uint8_t Slots[1][16] = {};
-  failedCallee() = nullptr;
+  failedCallee() = {};
   enteredProbation() = St == ModuleState::Probation ? &S : nullptr;
   // While a new version is on probation, what each call costs in CPU time
   // tells its slowness apart from time the thread spent preempted.
@@ -121,9 +121,11 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
   }
   uint64_t EndNs = steadyNowNs();
   const uint64_t CpuNs = Watch ? threadCpuNs() - StartCpu : 0;
-  ModuleSlot *Blamed = failedCallee() ? failedCallee() : &S;
+  FailedCallee Blamed = failedCallee().Slot ? failedCallee()
+                                            : FailedCallee{&S, G.get()};
   ModuleSlot *OnProbation = enteredProbation();
-  failedCallee() = enteredProbation() = nullptr;
+  failedCallee() = {};
+  enteredProbation() = nullptr;
 
   int64_t Result = 0;
   const FuncSig &Sig = funcSig(*F->F);
@@ -166,7 +168,7 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
     bool CleanExit = E.kind() == ErrorKind::Exit && E.exitCode() == 0;
     std::string Why = "task '" + Spec.Name + "': " + E.str();
     Run.unlock(); // markFailed may wake the monitor, which takes RunLock
-    markFailed(*Blamed, Why, CleanExit);
+    markFailed(*Blamed.Slot, Blamed.Gen, Why, CleanExit);
   } else {
     logMiss(T, E.str());
   }

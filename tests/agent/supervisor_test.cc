@@ -293,6 +293,31 @@ TEST(Supervisor, StoppedExporterIsNotBlamedOnItsImporter) {
   EXPECT_TRUE(eventually([&] { return run(*S, "read") > 0; }));
 }
 
+TEST(Supervisor, WasiModuleGetsItsConfiguration) {
+  TestApp A;
+  A.M.Name = "wasi";
+  ModuleSpec S;
+  S.Name = "env";
+  S.Version = "1";
+  Binding B;
+  B.ImportModule = "wasi_snapshot_preview1";
+  B.Kind = Binding::Provider::Host;
+  S.Imports.push_back(B);
+  S.Wasi.emplace();
+  S.Wasi->Env = {"A=1", "B=2", "C=3"};
+  A.Arts["env"] = compiled("wasi_env");
+  A.M.Modules = {S};
+  TaskSpec T;
+  T.Name = "count";
+  T.Module = "env";
+  T.Export = "count";
+  T.Kind = TaskKind::OnDemand;
+  A.M.Tasks = {T};
+  std::unique_ptr<Supervisor> Sup = start(std::move(A));
+  ASSERT_TRUE(Sup);
+  EXPECT_EQ(run(*Sup, "count"), 3);
+}
+
 TEST(Supervisor, RefusesAnApplicationThatDoesNotFit) {
   TestApp A = counting();
   A.M.Modules[1].Imports.clear(); // the driver's imports are left unwired
