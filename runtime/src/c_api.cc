@@ -100,6 +100,27 @@ kiln_module *kiln_module_load(const uint8_t *Bytes, size_t Len, char *Err,
   return new (std::nothrow) kiln_module{std::move(*M)};
 }
 
+kiln_module *kiln_module_load_trusted(const uint8_t *Bytes, size_t Len,
+                                      const uint8_t (*Keys)[32], size_t NKeys,
+                                      char *Err, size_t ErrLen) {
+  if ((!Bytes && Len) || (!Keys && NKeys)) {
+    setError(Err, ErrLen, !Keys && NKeys ? "null keys" : "null artifact bytes");
+    return nullptr;
+  }
+  LoadOptions Opts;
+  for (size_t I = 0; I < NKeys; ++I) {
+    std::array<uint8_t, 32> K;
+    std::memcpy(K.data(), Keys[I], K.size());
+    Opts.TrustedKeys.push_back(K);
+  }
+  Expected<std::shared_ptr<Module>> M = Module::load({Bytes, Len}, Opts);
+  if (!M) {
+    setError(Err, ErrLen, M.takeError().str());
+    return nullptr;
+  }
+  return new (std::nothrow) kiln_module{std::move(*M)};
+}
+
 void kiln_module_free(kiln_module *M) { delete M; }
 
 kiln_linker *kiln_linker_new(void) { return new (std::nothrow) kiln_linker; }

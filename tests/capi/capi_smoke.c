@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int calls;
 
@@ -31,6 +32,16 @@ int main(int argc, char **argv) {
     fprintf(stderr, "load: %s\n", err);
     return 1;
   }
+  /* With a trusted key, the unsigned artifact is refused, and says why. */
+  static const uint8_t key[1][32] = {{1, 2, 3}};
+  if (kiln_module_load_trusted(buf, len, key, 1, err, sizeof err) ||
+      !strstr(err, "not signed")) {
+    fprintf(stderr, "an unsigned artifact loaded under a trusted key: %s\n",
+            err);
+    return 1;
+  }
+  kiln_module_free(kiln_module_load_trusted(buf, len, NULL, 0, err, sizeof err));
+
   kiln_linker *l = kiln_linker_new();
   kiln_linker_define_func(l, "host", "fail", NULL, 0, NULL, 0, hostFail, NULL);
   kiln_instance *i = kiln_linker_instantiate(l, m, err, sizeof err);

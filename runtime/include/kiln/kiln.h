@@ -62,6 +62,13 @@ typedef int (*kiln_host_fn)(void *env, const kiln_val *args,
 
 kiln_module *kiln_module_load(const uint8_t *bytes, size_t len, char *err,
                               size_t err_len);
+/* The same, loading only an artifact signed (kiln sign) by one of the
+ * n_keys Ed25519 public keys in `keys`, 32 bytes each: checked before
+ * anything else of the file. Unsigned, foreign-key and changed artifacts
+ * are refused, each with its own message. n_keys 0: as kiln_module_load. */
+kiln_module *kiln_module_load_trusted(const uint8_t *bytes, size_t len,
+                                      const uint8_t (*keys)[32], size_t n_keys,
+                                      char *err, size_t err_len);
 void kiln_module_free(kiln_module *m);
 
 kiln_linker *kiln_linker_new(void);
