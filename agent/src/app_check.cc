@@ -47,16 +47,6 @@ const format::ExportRec *findExport(const format::Artifact &A,
   return nullptr;
 }
 
-std::string hex(std::span<const uint8_t> Bytes) {
-  static const char Digits[] = "0123456789abcdef";
-  std::string S;
-  for (uint8_t B : Bytes) {
-    S += Digits[B >> 4];
-    S += Digits[B & 15];
-  }
-  return S;
-}
-
 Expected<std::vector<uint8_t>> readWholeFile(const std::string &Path) {
   struct stat St;
   if (::stat(Path.c_str(), &St) != 0)
@@ -293,7 +283,7 @@ Expected<VerifiedArtifact> readArtifact(const Manifest &M, const ModuleSpec &S,
   if (!Bytes)
     return Bytes.takeError();
   V.Bytes = std::move(*Bytes);
-  std::string Digest = hex(sha256(V.Bytes));
+  std::string Digest = sha256Hex(V.Bytes);
   if (Digest != S.Sha256)
     return Error::make(ErrorKind::Refused,
                        V.Path + ": sha256 is " + Digest +

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -124,6 +125,7 @@ ControlServer::~ControlServer() {
 }
 
 void ControlServer::serve() {
+  prctl(PR_SET_NAME, "kiln-control", 0, 0, 0);
   for (;;) {
     pollfd P[2] = {{Fd, POLLIN, 0}, {WakeFd[0], POLLIN, 0}};
     if (::poll(P, 2, -1) < 0) {

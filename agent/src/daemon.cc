@@ -30,16 +30,6 @@ namespace {
 
 constexpr size_t LogLines = 1000;
 
-std::string hexDigest(std::span<const uint8_t> Bytes) {
-  static const char D[] = "0123456789abcdef";
-  std::string S;
-  for (uint8_t B : sha256(Bytes)) {
-    S += D[B >> 4];
-    S += D[B & 15];
-  }
-  return S;
-}
-
 Expected<std::vector<uint8_t>> readInput(const std::string &Path) {
   struct stat St;
   if (::stat(Path.c_str(), &St) != 0 || !S_ISREG(St.st_mode))
@@ -246,7 +236,7 @@ ControlReply Agent::deployModule(const std::string &Path,
   }
   Art.Record = std::move(*Rec);
   if (Version.empty())
-    Version = "sha-" + hexDigest(Art.Bytes).substr(0, 12);
+    Version = "sha-" + sha256Hex(Art.Bytes).substr(0, 12);
   if (Error E = Dir.stage(Art))
     return {false, "io: " + E.str() + "\n"};
   crashPoint("staged");

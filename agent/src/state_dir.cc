@@ -84,16 +84,6 @@ std::span<const uint8_t> bytesOf(const std::string &S) {
   return {reinterpret_cast<const uint8_t *>(S.data()), S.size()};
 }
 
-std::string hexDigest(std::span<const uint8_t> Bytes) {
-  static const char D[] = "0123456789abcdef";
-  std::string S;
-  for (uint8_t B : sha256(Bytes)) {
-    S += D[B >> 4];
-    S += D[B & 15];
-  }
-  return S;
-}
-
 bool exists(const std::string &Path) {
   struct stat St;
   return ::stat(Path.c_str(), &St) == 0;
@@ -120,7 +110,7 @@ Error artifactsIntact(const Manifest &M) {
     if (!In)
       return Error::make(ErrorKind::Io, P + ": missing");
     std::vector<uint8_t> Bytes((std::istreambuf_iterator<char>(In)), {});
-    if (hexDigest(Bytes) != S.Sha256)
+    if (sha256Hex(Bytes) != S.Sha256)
       return Error::make(ErrorKind::Refused, P + ": digest mismatch");
   }
   return Error::success();
@@ -187,7 +177,7 @@ Expected<Manifest> StateDir::load(bool &UsedPrevious) const {
 }
 
 Error StateDir::writeArtifact(const VerifiedArtifact &A, std::string &Rel) {
-  std::string Digest = hexDigest(A.Bytes);
+  std::string Digest = sha256Hex(A.Bytes);
   Rel = "artifacts/" + Digest + ".kiln";
   if (exists(Path + "/" + Rel))
     return Error::success(); // content-addressed: already there means equal
@@ -268,7 +258,7 @@ Expected<Manifest> StateDir::commitModule(const Manifest &M,
     Found = true;
     if (Error E = writeArtifact(Art, S.Artifact))
       return E;
-    S.Sha256 = hexDigest(Art.Bytes);
+    S.Sha256 = sha256Hex(Art.Bytes);
   }
   if (!Found)
     return Error::make(ErrorKind::Usage, "no module named '" + Module + "'");

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <set>
 #include <shared_mutex>
+#include <sys/prctl.h>
 
 namespace kiln::agent {
 
@@ -47,16 +48,6 @@ forwardedExports(const Manifest &M, const ArtifactSet &Arts) {
   for (auto &[Name, Set] : Sets)
     Out[Name].assign(Set.begin(), Set.end());
   return Out;
-}
-
-std::string hexDigest(std::span<const uint8_t> Bytes) {
-  static const char D[] = "0123456789abcdef";
-  std::string S;
-  for (uint8_t B : sha256(Bytes)) {
-    S += D[B >> 4];
-    S += D[B & 15];
-  }
-  return S;
 }
 
 std::chrono::nanoseconds healthBound(const ModuleSpec &S) {
@@ -192,6 +183,7 @@ Error Supervisor::Impl::restart(ModuleSlot &S) {
 }
 
 void Supervisor::Impl::monitorLoop() {
+  prctl(PR_SET_NAME, "kiln-monitor", 0, 0, 0);
   while (!Stopping.load()) {
     // Asleep until a module fails (markFailed wakes it) or a restart falls
     // due: an idle agent does not poll.
@@ -354,7 +346,7 @@ Expected<UpdateReport> Supervisor::Impl::install(ModuleSlot &S,
   S.StartedAtNs = steadyNowNs();
   for (ModuleSpec &Spec : M.Modules)
     if (Spec.Name == S.name()) {
-      Spec.Sha256 = hexDigest(S.Current->Artifact.Bytes);
+      Spec.Sha256 = sha256Hex(S.Current->Artifact.Bytes);
       Spec.Version = Version;
       Spec.Artifact = S.Current->Artifact.Path;
     }
@@ -439,7 +431,7 @@ AppStatus Supervisor::status() const {
       ModuleStatus M;
       M.Name = Spec.Name;
       M.Version = S.Current ? S.Current->Version : "";
-      M.Sha256 = S.Current ? hexDigest(S.Current->Artifact.Bytes) : "";
+      M.Sha256 = S.Current ? sha256Hex(S.Current->Artifact.Bytes) : "";
       M.State = S.State.load();
       M.Restarts = S.Restarts;
       M.Updates = S.Updates;

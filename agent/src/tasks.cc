@@ -178,6 +178,8 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
 void Supervisor::Impl::periodicLoop(TaskRun &T) {
   const TaskSpec &Spec = *T.Spec;
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); // release on time, not batched
+  // "t:NAME" in top -H, ps -L and perf (15 characters at most).
+  prctl(PR_SET_NAME, ("t:" + Spec.Name.substr(0, 13)).c_str(), 0, 0, 0);
   bool Fifo = Spec.Priority > 0 && Opts.RealTime && useFifo(Spec.Priority);
   {
     std::lock_guard<std::mutex> Book(T.BookLock);

@@ -26,16 +26,6 @@ namespace {
 using namespace kiln;
 using namespace kiln::agent;
 
-std::string hexOf(std::span<const uint8_t> Bytes) {
-  static const char D[] = "0123456789abcdef";
-  std::string S;
-  for (uint8_t B : sha256(Bytes)) {
-    S += D[B >> 4];
-    S += D[B & 15];
-  }
-  return S;
-}
-
 /// A fresh directory under the test's temporary one.
 std::string freshDir(const char *Name) {
   std::string D = testing::TempDir() + "/kiln-state-" + Name + "-" +
@@ -70,7 +60,7 @@ App app(std::vector<uint8_t> Bytes, const std::string &Version) {
   ModuleSpec S;
   S.Name = "m";
   S.Artifact = "m.kiln";
-  S.Sha256 = hexOf(Bytes);
+  S.Sha256 = sha256Hex(Bytes);
   S.Version = Version;
   A.M.Modules.push_back(S);
   VerifiedArtifact V;
@@ -127,7 +117,7 @@ TEST(StateDir, CommitModuleChangesOneModule) {
   M->Modules[0].Version = "2";
   Expected<Manifest> After = S->commitModule(*M, "m", New);
   ASSERT_TRUE(bool(After));
-  EXPECT_EQ(After->Modules[0].Sha256, hexOf(New.Bytes));
+  EXPECT_EQ(After->Modules[0].Sha256, sha256Hex(New.Bytes));
   bool UsedPrevious;
   Expected<Manifest> Now = S->load(UsedPrevious);
   ASSERT_TRUE(bool(Now));

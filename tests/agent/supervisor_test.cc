@@ -47,16 +47,6 @@ VerifiedArtifact compiled(const std::string &Name) {
   return V;
 }
 
-std::string hexOf(std::span<const uint8_t> Bytes) {
-  static const char D[] = "0123456789abcdef";
-  std::string S;
-  for (uint8_t B : sha256(Bytes)) {
-    S += D[B >> 4];
-    S += D[B & 15];
-  }
-  return S;
-}
-
 struct TestApp {
   Manifest M;
   ArtifactSet Arts;
@@ -85,8 +75,8 @@ TestApp counting(RestartPolicy DriverRestart = RestartPolicy::OnFailure) {
   Driver.Imports.push_back(B);
   A.Arts["counter"] = compiled("counter_v1");
   A.Arts["driver"] = compiled("driver");
-  Counter.Sha256 = hexOf(A.Arts["counter"].Bytes);
-  Driver.Sha256 = hexOf(A.Arts["driver"].Bytes);
+  Counter.Sha256 = sha256Hex(A.Arts["counter"].Bytes);
+  Driver.Sha256 = sha256Hex(A.Arts["driver"].Bytes);
   A.M.Modules = {Counter, Driver};
   auto Task = [](const char *Name, const char *Module, const char *Export,
                  TaskKind K) {

@@ -47,16 +47,6 @@ static void printBundleHelp() {
       "  -h, --help           Print help\n");
 }
 
-static std::string hexDigest(std::span<const uint8_t> Bytes) {
-  static const char D[] = "0123456789abcdef";
-  std::string S;
-  for (uint8_t B : sha256(Bytes)) {
-    S += D[B >> 4];
-    S += D[B & 15];
-  }
-  return S;
-}
-
 int bundleMain(const std::vector<std::string> &RawArgs) {
   const std::vector<std::string> Args = splitOptionValues(
       RawArgs, {"--output", "--key"}, /*StopAtPositional=*/false);
@@ -103,9 +93,9 @@ int bundleMain(const std::vector<std::string> &RawArgs) {
       printError("", Bytes.takeError());
       return ExitFailure;
     }
-    if (hexDigest(*Bytes) != S.Sha256) {
+    if (sha256Hex(*Bytes) != S.Sha256) {
       printError(File, Error::make(ErrorKind::Refused,
-                                   "sha256 is " + hexDigest(*Bytes) +
+                                   "sha256 is " + sha256Hex(*Bytes) +
                                        ", the manifest says " + S.Sha256));
       return ExitFailure;
     }

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 
 namespace kiln {
 
@@ -138,6 +139,18 @@ inline Sha256Digest sha256(std::span<const uint8_t> Bytes) {
   Sha256 H;
   H.update(Bytes);
   return H.final();
+}
+
+/// The digest as `sha256sum` prints it: 64 lower-case hex digits (what an
+/// application's manifest pins, kiln/agent/manifest.h).
+inline std::string sha256Hex(std::span<const uint8_t> Bytes) {
+  static constexpr char Digits[] = "0123456789abcdef";
+  std::string S;
+  for (uint8_t B : sha256(Bytes)) {
+    S += Digits[B >> 4];
+    S += Digits[B & 15];
+  }
+  return S;
 }
 
 } // namespace kiln
