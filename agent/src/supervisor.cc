@@ -116,7 +116,7 @@ Supervisor::Supervisor(std::unique_ptr<Impl> P) : P(std::move(P)) {}
 Supervisor::~Supervisor() { shutdown(); }
 
 void Supervisor::shutdown() {
-  if (P->Stopping.exchange(true))
+  if (P->Stopping.exchange(1))
     return;
   {
     std::lock_guard<std::mutex> L(P->WakeLock);

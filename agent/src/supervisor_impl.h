@@ -54,7 +54,8 @@ struct Supervisor::Impl {
   WriterFirstRwLock RunLock;
   mutable std::mutex BookLock; // slots' bookkeeping, the manifest copy
 
-  std::atomic<bool> Stopping{false};
+  // int, not bool: a one-byte exchange needs libatomic on RISC-V.
+  std::atomic<int> Stopping{0};
   /// Modules on probation now (tasks measure their calls' CPU time then).
   std::atomic<int> OnProbationCount{0};
   std::mutex WakeLock;
