@@ -42,6 +42,17 @@ Expected<std::vector<uint8_t>> readInput(const std::string &Path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(In), {});
 }
 
+/// Removes a directory of plain files (the unpacked bundle).
+void removeDirectory(const std::string &Dir) {
+  if (DIR *D = ::opendir(Dir.c_str())) {
+    while (dirent *E = ::readdir(D))
+      if (E->d_name[0] != '.')
+        ::unlink((Dir + "/" + E->d_name).c_str());
+    ::closedir(D);
+  }
+  ::rmdir(Dir.c_str());
+}
+
 /// The manifest's shape: everything but which artifact each module runs.
 /// Two manifests of one shape differ only by module updates.
 std::string shapeOf(Manifest M) {
@@ -305,13 +316,8 @@ ControlReply Agent::deployBundle(std::vector<uint8_t> Bytes) {
   // Unpacked into the state directory, where the artifacts are read from
   // and checked like any manifest's; the install then copies them by digest.
   std::string Incoming = Dir.path() + "/incoming";
+  removeDirectory(Incoming); // a bundle a cut interrupted
   ::mkdir(Incoming.c_str(), 0755);
-  if (DIR *D = ::opendir(Incoming.c_str())) {
-    while (dirent *E = ::readdir(D))
-      if (E->d_name[0] != '.')
-        ::unlink((Incoming + "/" + E->d_name).c_str());
-    ::closedir(D);
-  }
   for (const auto &[Name, Data] : *Files) {
     std::ofstream Out(Incoming + "/" + Name, std::ios::binary);
     Out.write(reinterpret_cast<const char *>(Data.data()),
@@ -369,8 +375,10 @@ ControlReply Agent::deployBundle(std::vector<uint8_t> Bytes) {
               "' restarted with the bundle's manifest (its wiring, tasks or "
               "limits changed)\n";
   }
-  if (Expected<Manifest> M = Dir.install(*New, *Arts); !M)
-    return {false, Report + "not saved: " + M.takeError().str() + "\n"};
+  Expected<Manifest> Installed = Dir.install(*New, *Arts);
+  removeDirectory(Incoming); // the install copied what it needs
+  if (!Installed)
+    return {false, Report + "not saved: " + Installed.takeError().str() + "\n"};
   return {true, Report};
 }
 

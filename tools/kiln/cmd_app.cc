@@ -60,7 +60,7 @@ static void printSummary(const agent::Manifest &M,
   std::printf("  modules, in instantiation order:\n");
   for (const agent::ModuleSpec *S : M.instantiationOrder()) {
     const format::Artifact &A = Arts.at(S->Name).Record;
-    std::printf("    %-12s %-10s %s, %zu imports, %zu exports\n",
+    std::printf("    %-12s %-10s %s, imports: %zu, exports: %zu\n",
                 S->Name.c_str(), S->Version.c_str(), A.Target.Triple.c_str(),
                 A.Imports.size(), A.Exports.size());
     for (const agent::Binding &B : S->Imports)
