@@ -123,7 +123,11 @@ std::string updateReportText(const std::string &Module,
   if (R.Committed)
     return "module '" + Module + "' now runs version " + Version + " (state " +
            (R.StateCarried ? "carried over" : "fresh") + ", switch " +
-           us(R.SwitchNs) + " us)\n";
+           us(R.SwitchNs) + " us, " +
+           (R.MissesAtSwitch ? std::to_string(R.MissesAtSwitch) +
+                                   " period(s) missed at the switch"
+                             : std::string("no task missed a period")) +
+           ")\n";
   return "module '" + Module + "': version " + Version +
          " rolled back: " + R.Reason + " (the previous version was back " +
          us(R.RollbackNs) + " us after the fault)\n";

@@ -257,6 +257,8 @@ Expected<UpdateReport> Supervisor::Impl::install(ModuleSlot &S,
 
   UpdateReport R;
   std::shared_ptr<Generation> Old = S.Current;
+  const uint64_t AskedNs = steadyNowNs(); // before waiting for the boundary
+  uint64_t SwitchedNs;
   {
     // The task boundary: no task run is inside the application now.
     std::unique_lock<WriterFirstRwLock> Run(RunLock);
@@ -275,7 +277,8 @@ Expected<UpdateReport> Supervisor::Impl::install(ModuleSlot &S,
     S.FaultAtNs.store(0);
     S.State.store(ModuleState::Probation);
     ++OnProbationCount;
-    R.SwitchNs = steadyNowNs() - T0;
+    SwitchedNs = steadyNowNs();
+    R.SwitchNs = SwitchedNs - T0;
   }
   crashPoint("switched");
   log("level=info module=" + S.name() + " event=switched version=" + Version +
@@ -311,6 +314,15 @@ Expected<UpdateReport> Supervisor::Impl::install(ModuleSlot &S,
       std::unique_lock<std::mutex> L(WakeLock);
       Wake.wait_for(L, std::chrono::milliseconds(1));
     }
+  }
+
+  // By now (the probation is longer than any deadline of the 1 kHz kind it
+  // matters for) every job the switch could have delayed has ended.
+  for (const auto &T : Tasks) {
+    std::lock_guard<std::mutex> Book(T->BookLock);
+    uint64_t Deadline = T->Figures.DeadlineNs;
+    R.MissesAtSwitch += T->missesReleasedIn(
+        AskedNs > Deadline ? AskedNs - Deadline : 0, SwitchedNs);
   }
 
   if (!Failure.empty()) {
@@ -351,7 +363,8 @@ Expected<UpdateReport> Supervisor::Impl::install(ModuleSlot &S,
       Spec.Artifact = S.Current->Artifact.Path;
     }
   R.Committed = true;
-  log("level=info module=" + S.name() + " event=committed version=" + Version);
+  log("level=info module=" + S.name() + " event=committed version=" + Version +
+      " misses_at_switch=" + std::to_string(R.MissesAtSwitch));
   return R;
 }
 

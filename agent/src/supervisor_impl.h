@@ -21,6 +21,8 @@
 #include "agent/src/rt_locks.h"
 #include "kiln/agent/supervisor.h"
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -39,6 +41,22 @@ struct TaskRun {
   TaskStatus Figures;
   LatencyWindow Latency, Jitter;
   uint64_t LastMissLogNs = 0, MissesUnlogged = 0; // log rate limit
+
+  /// The release times of the latest misses, so that an update can say
+  /// whether its switch made any task miss a period.
+  std::array<uint64_t, 64> MissReleases{};
+  size_t MissCount = 0;
+  void recordMiss(uint64_t ReleaseNs) { // under BookLock
+    MissReleases[MissCount++ % MissReleases.size()] = ReleaseNs;
+  }
+  /// Misses released in [From, To] among the latest (under BookLock).
+  uint64_t missesReleasedIn(uint64_t From, uint64_t To) const {
+    uint64_t N = 0;
+    size_t Kept = std::min(MissCount, MissReleases.size());
+    for (size_t I = 0; I < Kept; ++I)
+      N += MissReleases[I] >= From && MissReleases[I] <= To;
+    return N;
+  }
 };
 
 struct Supervisor::Impl {

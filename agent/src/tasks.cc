@@ -98,6 +98,7 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
       std::lock_guard<std::mutex> Book(T.BookLock);
       ++T.Figures.Misses;
       ++T.Figures.LateStarts;
+      T.recordMiss(ReleaseNs);
       return Error::make(ErrorKind::Usage, "released after its deadline");
     }
     D = Deadline::at(std::chrono::steady_clock::time_point(
@@ -152,6 +153,7 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
     if (E && isStopTrap(E)) {
       ++T.Figures.Interruptions;
       ++T.Figures.Misses;
+      T.recordMiss(ReleaseNs);
     } else if (E) {
       ++T.Figures.Traps;
     } else {
@@ -159,6 +161,7 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
       if (Late) { // ended past its deadline without a poll seeing it
         ++T.Figures.Misses;
         ++T.Figures.LateEnds;
+        T.recordMiss(ReleaseNs);
       }
     }
   }
@@ -210,8 +213,10 @@ void Supervisor::Impl::periodicLoop(TaskRun &T) {
     Now = steadyNowNs();
     if (Now >= Next) {
       uint64_t Missed = (Now - Next) / Period + 1;
-      Next += Missed * Period;
       std::lock_guard<std::mutex> Book(T.BookLock);
+      for (uint64_t I = 0; I < std::min<uint64_t>(Missed, 64); ++I)
+        T.recordMiss(Next + I * Period);
+      Next += Missed * Period;
       T.Figures.Misses += Missed;
       T.Figures.Overruns += Missed;
     }

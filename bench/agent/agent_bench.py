@@ -205,6 +205,7 @@ def updates(args, work):
     a = Agent(args.kiln, os.path.join(work, "st-upd"), app)
     time.sleep(2)
     switch, upd_miss, base_miss, lost, carried = [], [], [], 0, 0
+    at_switch = []
     window = 0.5  # seconds around each update, and each baseline window
     for i in range(args.updates):
         # A baseline window: no update.
@@ -225,6 +226,8 @@ def updates(args, work):
             continue
         switch.append(float(m.group(1)))
         carried += "state carried over" in out
+        m = re.search(r"(\d+) period\(s\) missed at the switch", out)
+        at_switch.append(int(m.group(1)) if m else 0)
         rest = window - (time.monotonic() - t0)
         if rest > 0:
             time.sleep(rest)
@@ -239,6 +242,9 @@ def updates(args, work):
         print(f"  switch-over (exclusive section): min {min(switch):.1f} us, "
               f"median {statistics.median(switch):.1f} us, max "
               f"{max(switch):.1f} us")
+    print(f"  periods any task missed at a switch (jobs released from one "
+          f"deadline before the exclusive section to its end): "
+          f"{sum(at_switch)} over {len(at_switch)} switches")
     print(f"  sampling task, missed 1 ms periods per {window} s window: "
           f"with an update {sum(upd_miss)} in {len(upd_miss)} windows "
           f"(max {max(upd_miss or [0])}), without {sum(base_miss)} in "

@@ -96,6 +96,9 @@ struct UpdateReport {
   std::string Reason;
   bool StateCarried = false;
   uint64_t SwitchNs = 0;    // the exclusive section: save, copy, restore, swap
+  /// Periods any task missed whose job the switch could have delayed: those
+  /// released from one deadline before the exclusive section to its end.
+  uint64_t MissesAtSwitch = 0;
   uint64_t RollbackNs = 0;  // from the fault to the old version back in place
 };
 
