@@ -26,4 +26,5 @@ add_subdirectory(runtime)
 target_compile_options(kiln_runtime PRIVATE -Wno-unknown-attributes)
 # kiln_wasm only: compiler/CMakeLists.txt stops before LLVM under KILN_FUZZ.
 add_subdirectory(compiler)
+add_subdirectory(agent) # fuzz_app: manifests and bundles
 add_subdirectory(tests/fuzz)

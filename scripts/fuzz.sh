@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-3600}
 [ $# -gt 0 ] && shift
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(decode artifact wasi)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(decode artifact wasi app)
 JOBS=${JOBS:-$(nproc)}
 case "$SECONDS_PER_TARGET" in
   '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2 ;;
@@ -39,6 +39,7 @@ max_len() {
     decode) echo 16384 ;;
     artifact) echo 16384 ;;
     wasi) echo 4096 ;;
+    app) echo 8192 ;;
     *) echo "" ;;
   esac
 }

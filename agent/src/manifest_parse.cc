@@ -477,6 +477,28 @@ std::vector<const ModuleSpec *> Manifest::instantiationOrder() const {
 }
 
 Expected<Manifest> parseManifest(std::string_view Text, std::string Path) {
+  // A manifest is ASCII. Beyond the format's needs (names, paths, digests),
+  // this keeps toml++ 3.3 (Debian's) safe: its whitespace test reaches
+  // __builtin_unreachable for most non-ASCII characters (U+00A1-U+0499,
+  // U+2D6E-U+3167, U+FB06-U+FEFE), undefined behaviour on a crafted file
+  // (found by tests/fuzz/fuzz_app.cc).
+  uint32_t Line = 1, Column = 1;
+  for (unsigned char C : Text) {
+    if (C >= 0x80) {
+      char Hex[8];
+      std::snprintf(Hex, sizeof(Hex), "0x%02x", C);
+      return Error::make(ErrorKind::Malformed,
+                         Path + ":" + std::to_string(Line) + ":" +
+                             std::to_string(Column) + ": byte " + Hex +
+                             " is not ASCII: a manifest is ASCII text");
+    }
+    if (C == '\n') {
+      ++Line;
+      Column = 1;
+    } else {
+      ++Column;
+    }
+  }
   toml::parse_result Parsed = toml::parse(Text, Path);
   if (!Parsed) {
     const toml::parse_error &E = Parsed.error();
@@ -517,11 +539,13 @@ Expected<Manifest> parseManifest(std::string_view Text, std::string Path) {
       readTask(std::string(K.str()), V, D, M);
   // toml++ keeps a table's keys sorted; keep the file's order instead, so
   // that lists and messages follow what the user wrote.
-  auto ByLine = [](const auto &A, const auto &B) {
-    return A.Pos.Line < B.Pos.Line;
+  // (Two tables never start at one position, so std::sort is stable here.)
+  auto ByPos = [](const auto &A, const auto &B) {
+    return std::pair(A.Pos.Line, A.Pos.Column) <
+           std::pair(B.Pos.Line, B.Pos.Column);
   };
-  std::stable_sort(M.Modules.begin(), M.Modules.end(), ByLine);
-  std::stable_sort(M.Tasks.begin(), M.Tasks.end(), ByLine);
+  std::sort(M.Modules.begin(), M.Modules.end(), ByPos);
+  std::sort(M.Tasks.begin(), M.Tasks.end(), ByPos);
   if (D.empty())
     checkReferences(M, D);
   if (!D.empty())
