@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -117,6 +118,8 @@ public:
   Error start();
   ControlReply handle(const std::vector<std::string> &W);
   AppStatus finish() {
+    if (!Sup)
+      return AppStatus();
     AppStatus S = Sup->status();
     Sup->shutdown();
     return S;
@@ -134,7 +137,8 @@ private:
 
   AgentConfig Config;
   StateDir Dir;
-  std::unique_ptr<Supervisor> Sup;
+  std::unique_ptr<Supervisor> Sup; // null only if no application would start
+  std::string NotRunning;          // why, then
   std::mutex LogLock;
   std::deque<std::string> Logs;
 };
@@ -166,6 +170,14 @@ ControlReply Agent::handle(const std::vector<std::string> &W) {
   if (W.empty())
     return {false, "empty request\n"};
   const std::string &Cmd = W[0];
+  if (Cmd == "shutdown") {
+    ShutdownRequested = true;
+    return {true, "agent stopping\n"};
+  }
+  // Null when neither a bundle's application nor the one before it would
+  // start: only a bundle (a fix) can be deployed then, and logs read.
+  if (!Sup && Cmd != "logs" && Cmd != "deploy")
+    return {false, "no application is running: " + NotRunning + "\n"};
   if (Cmd == "status") {
     AppStatus S = Sup->status();
     bool Json = W.size() > 1 && W[1] == "--json";
@@ -198,10 +210,6 @@ ControlReply Agent::handle(const std::vector<std::string> &W) {
     return deploy(W);
   if (Cmd == "rollback" && W.size() == 2)
     return rollback(W[1]);
-  if (Cmd == "shutdown") {
-    ShutdownRequested = true;
-    return {true, "agent stopping\n"};
-  }
   return {false, "unknown request '" + Cmd + "'\n"};
 }
 
@@ -225,6 +233,9 @@ ControlReply Agent::deploy(const std::vector<std::string> &W) {
   }
   if (isBundle(*Bytes))
     return deployBundle(std::move(*Bytes));
+  if (!Sup)
+    return {false, "no application is running (" + NotRunning +
+                       "): deploy a bundle\n"};
   if (Module.empty())
     return {false, "deploying an artifact needs --module NAME (the module "
                    "of the application it replaces)\n"};
@@ -287,19 +298,19 @@ ControlReply Agent::rollback(const std::string &Module) {
 }
 
 Error Agent::restartWhole(Manifest New, ArtifactSet Arts) {
-  Manifest Old = Sup->manifest();
   Sup.reset(); // stops every task
   Expected<std::unique_ptr<Supervisor>> S =
       Supervisor::start(New, std::move(Arts), Config.Sup);
   if (S) {
     Sup = std::move(*S);
+    NotRunning.clear();
     return Error::success();
   }
   Error E = S.takeError();
   // Back to the application that ran: it passed every check before.
   if (Error Back = start()) {
-    log("level=error event=restore-failed error=\"" + Back.str() + "\"");
-    std::move(Back).consume();
+    NotRunning = Back.str();
+    log("level=error event=restore-failed error=\"" + NotRunning + "\"");
   }
   return E;
 }
@@ -337,14 +348,17 @@ ControlReply Agent::deployBundle(std::vector<uint8_t> Bytes) {
   if (!Arts)
     return {false, "refused: " + Arts.takeError().str() + "\n"};
 
-  Manifest Running = Sup->manifest();
+  std::optional<Manifest> Running;
+  if (Sup)
+    Running = Sup->manifest();
   std::string Report;
-  if (shapeOf(Running) == shapeOf(*New) && Running.Name == New->Name) {
+  if (Running && shapeOf(*Running) == shapeOf(*New) &&
+      Running->Name == New->Name) {
     // Only artifacts changed: one hot update per changed module, in wiring
     // order; if one is rolled back, those before it go back too.
     std::vector<std::string> Done;
     for (const ModuleSpec *S : New->instantiationOrder()) {
-      const ModuleSpec *Old = Running.module(S->Name);
+      const ModuleSpec *Old = Running->module(S->Name);
       if (Old && Old->Sha256 == S->Sha256)
         continue;
       Expected<UpdateReport> R = Sup->update(S->Name, Arts->at(S->Name),
