@@ -9,6 +9,8 @@
 
 #include "kiln/agent/manifest.h"
 
+#include "agent/src/quoted_string.h"
+
 #include <cinttypes>
 #include <cstdio>
 
@@ -16,39 +18,21 @@ namespace kiln::agent {
 
 namespace {
 
-/// A TOML basic string: quotes, backslashes and control characters escaped.
-std::string quoted(std::string_view S) {
-  std::string Out = "\"";
-  for (unsigned char C : S) {
-    if (C == '"' || C == '\\') {
-      Out += '\\';
-      Out += char(C);
-    } else if (C < 0x20 || C == 0x7f) {
-      char Buf[8];
-      std::snprintf(Buf, sizeof(Buf), "\\u%04x", C);
-      Out += Buf;
-    } else {
-      Out += char(C);
-    }
-  }
-  return Out + "\"";
-}
-
 std::string duration(std::chrono::nanoseconds D) {
   uint64_t Ns = uint64_t(D.count());
   if (Ns % 1'000'000'000 == 0)
-    return quoted(std::to_string(Ns / 1'000'000'000) + "s");
+    return quotedString(std::to_string(Ns / 1'000'000'000) + "s");
   if (Ns % 1'000'000 == 0)
-    return quoted(std::to_string(Ns / 1'000'000) + "ms");
+    return quotedString(std::to_string(Ns / 1'000'000) + "ms");
   if (Ns % 1'000 == 0)
-    return quoted(std::to_string(Ns / 1'000) + "us");
-  return quoted(std::to_string(Ns) + "ns");
+    return quotedString(std::to_string(Ns / 1'000) + "us");
+  return quotedString(std::to_string(Ns) + "ns");
 }
 
 std::string stringArray(const std::vector<std::string> &V) {
   std::string Out = "[";
   for (size_t I = 0; I < V.size(); ++I)
-    Out += (I ? ", " : "") + quoted(V[I]);
+    Out += (I ? ", " : "") + quotedString(V[I]);
   return Out + "]";
 }
 
@@ -56,15 +40,15 @@ std::string stringArray(const std::vector<std::string> &V) {
 
 std::string writeManifest(const Manifest &M) {
   std::string T = "manifest-version = " + std::to_string(ManifestVersion) +
-                  "\nname = " + quoted(M.Name) + "\n";
+                  "\nname = " + quotedString(M.Name) + "\n";
   for (const ModuleSpec &S : M.Modules) {
     T += "\n[modules." + S.Name + "]\n";
-    T += "artifact = " + quoted(S.Artifact) + "\n";
-    T += "sha256 = " + quoted(S.Sha256) + "\n";
-    T += "version = " + quoted(S.Version) + "\n";
+    T += "artifact = " + quotedString(S.Artifact) + "\n";
+    T += "sha256 = " + quotedString(S.Sha256) + "\n";
+    T += "version = " + quotedString(S.Version) + "\n";
     if (S.Health)
-      T += "health = " + quoted(*S.Health) + "\n";
-    T += std::string("restart = ") + quoted(restartPolicyName(S.Restart)) +
+      T += "health = " + quotedString(*S.Health) + "\n";
+    T += std::string("restart = ") + quotedString(restartPolicyName(S.Restart)) +
          "\n";
     T += "backoff = " + duration(S.Backoff) + "\n";
     T += "max-backoff = " + duration(S.MaxBackoff) + "\n";
@@ -72,8 +56,8 @@ std::string writeManifest(const Manifest &M) {
       T += "imports = { ";
       for (size_t I = 0; I < S.Imports.size(); ++I) {
         const Binding &B = S.Imports[I];
-        T += (I ? ", " : "") + quoted(B.ImportModule) + " = " +
-             quoted(B.Kind == Binding::Provider::Host ? "host" : B.Target);
+        T += (I ? ", " : "") + quotedString(B.ImportModule) + " = " +
+             quotedString(B.Kind == Binding::Provider::Host ? "host" : B.Target);
       }
       T += " }\n";
     }
@@ -96,8 +80,8 @@ std::string writeManifest(const Manifest &M) {
       T += "dirs = [";
       for (size_t I = 0; I < S.Wasi->Preopens.size(); ++I) {
         const WasiPreopen &P = S.Wasi->Preopens[I];
-        T += std::string(I ? ", " : "") + "{ host = " + quoted(P.HostPath) +
-             ", guest = " + quoted(P.GuestPath) +
+        T += std::string(I ? ", " : "") + "{ host = " + quotedString(P.HostPath) +
+             ", guest = " + quotedString(P.GuestPath) +
              ", read-only = " + (P.ReadOnly ? "true" : "false") + " }";
       }
       T += "]\n";
@@ -105,9 +89,9 @@ std::string writeManifest(const Manifest &M) {
   }
   for (const TaskSpec &K : M.Tasks) {
     T += "\n[tasks." + K.Name + "]\n";
-    T += "module = " + quoted(K.Module) + "\n";
-    T += "export = " + quoted(K.Export) + "\n";
-    T += std::string("kind = ") + quoted(taskKindName(K.Kind)) + "\n";
+    T += "module = " + quotedString(K.Module) + "\n";
+    T += "export = " + quotedString(K.Export) + "\n";
+    T += std::string("kind = ") + quotedString(taskKindName(K.Kind)) + "\n";
     if (K.Kind == TaskKind::Periodic)
       T += "period = " + duration(K.Period) + "\n";
     if (K.Deadline.count())

@@ -2,29 +2,14 @@
 
 #include "kiln/agent/status_report.h"
 
+#include "agent/src/quoted_string.h"
+
 #include <cinttypes>
 #include <cstdio>
 
 namespace kiln::agent {
 
 namespace {
-
-std::string jsonString(const std::string &S) {
-  std::string Out = "\"";
-  for (unsigned char C : S) {
-    if (C == '"' || C == '\\') {
-      Out += '\\';
-      Out += char(C);
-    } else if (C < 0x20) {
-      char Buf[8];
-      std::snprintf(Buf, sizeof(Buf), "\\u%04x", C);
-      Out += Buf;
-    } else {
-      Out += char(C);
-    }
-  }
-  return Out + "\"";
-}
 
 std::string us(uint64_t Ns) {
   char Buf[32];
@@ -74,28 +59,28 @@ std::string statusText(const AppStatus &S) {
 }
 
 std::string statusJson(const AppStatus &S) {
-  std::string J = "{\"application\":" + jsonString(S.Name) +
+  std::string J = "{\"application\":" + quotedString(S.Name) +
                   ",\"uptime_ns\":" + std::to_string(S.UptimeNs) +
                   ",\"modules\":[";
   for (size_t I = 0; I < S.Modules.size(); ++I) {
     const ModuleStatus &M = S.Modules[I];
-    J += std::string(I ? "," : "") + "{\"name\":" + jsonString(M.Name) +
-         ",\"version\":" + jsonString(M.Version) +
-         ",\"sha256\":" + jsonString(M.Sha256) +
-         ",\"state\":" + jsonString(moduleStateName(M.State)) +
+    J += std::string(I ? "," : "") + "{\"name\":" + quotedString(M.Name) +
+         ",\"version\":" + quotedString(M.Version) +
+         ",\"sha256\":" + quotedString(M.Sha256) +
+         ",\"state\":" + quotedString(moduleStateName(M.State)) +
          ",\"restarts\":" + std::to_string(M.Restarts) +
          ",\"updates\":" + std::to_string(M.Updates) +
          ",\"rollbacks\":" + std::to_string(M.Rollbacks) +
-         ",\"previous_version\":" + jsonString(M.PreviousVersion) +
-         ",\"last_error\":" + jsonString(M.LastError) + "}";
+         ",\"previous_version\":" + quotedString(M.PreviousVersion) +
+         ",\"last_error\":" + quotedString(M.LastError) + "}";
   }
   J += "],\"tasks\":[";
   for (size_t I = 0; I < S.Tasks.size(); ++I) {
     const TaskStatus &K = S.Tasks[I];
-    J += std::string(I ? "," : "") + "{\"name\":" + jsonString(K.Name) +
-         ",\"module\":" + jsonString(K.Module) +
-         ",\"export\":" + jsonString(K.Export) +
-         ",\"kind\":" + jsonString(taskKindName(K.Kind)) +
+    J += std::string(I ? "," : "") + "{\"name\":" + quotedString(K.Name) +
+         ",\"module\":" + quotedString(K.Module) +
+         ",\"export\":" + quotedString(K.Export) +
+         ",\"kind\":" + quotedString(taskKindName(K.Kind)) +
          ",\"period_ns\":" + std::to_string(K.PeriodNs) +
          ",\"deadline_ns\":" + std::to_string(K.DeadlineNs) +
          ",\"runs\":" + std::to_string(K.Runs) +

@@ -207,6 +207,19 @@ void printError(const std::string &Subject, const Error &E) {
                E.str().c_str());
 }
 
+void printErrorLines(const std::string &Subject, const Error &E) {
+  const std::string &All = E.message();
+  for (size_t Start = 0; Start <= All.size();) {
+    size_t End = All.find('\n', Start);
+    if (End == std::string::npos)
+      End = All.size();
+    std::fprintf(stderr, "error: %s%s%s: %s\n", Subject.c_str(),
+                 Subject.empty() ? "" : ": ", errorKindName(E.kind()),
+                 All.substr(Start, End - Start).c_str());
+    Start = End + 1;
+  }
+}
+
 int usageError(const char *Cmd, const std::string &Msg) {
   std::fprintf(stderr, "kiln %s: error: %s\n(run 'kiln %s --help' for usage)\n",
                Cmd, Msg.c_str(), Cmd);

@@ -78,6 +78,10 @@ splitOptionValues(const std::vector<std::string> &Args,
 /// report (trap_report.h).
 void printError(const std::string &Subject, const Error &E);
 
+/// An error whose message holds several problems, one per line (a
+/// manifest's): each printed as its own "error: [SUBJECT: ]KIND: line".
+void printErrorLines(const std::string &Subject, const Error &E);
+
 /// Prints "kiln <cmd>: error: <msg>" to stderr and returns ExitUsage, with a
 /// hint to run --help.
 int usageError(const char *Cmd, const std::string &Msg);

@@ -166,16 +166,7 @@ int agentMain(const std::vector<std::string> &RawArgs) {
 
   Expected<agent::AppStatus> Final = agent::runAgent(std::move(C), StopSignal);
   if (!Final) {
-    Error E = Final.takeError();
-    const std::string &All = E.message();
-    for (size_t Start = 0; Start <= All.size();) {
-      size_t End = All.find('\n', Start);
-      if (End == std::string::npos)
-        End = All.size();
-      std::fprintf(stderr, "error: agent: %s: %s\n", errorKindName(E.kind()),
-                   All.substr(Start, End - Start).c_str());
-      Start = End + 1;
-    }
+    printErrorLines("agent", Final.takeError());
     return ExitFailure;
   }
   std::fputs(agent::statusText(*Final).c_str(), stdout);

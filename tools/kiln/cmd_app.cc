@@ -39,20 +39,6 @@ static void printAppHelp() {
       "The manifest format is described in docs/manifest.md.\n");
 }
 
-/// Prints each line of a multi-line error as its own "error:" line.
-static void printErrorLines(const Error &E) {
-  const std::string &All = E.message();
-  size_t Start = 0;
-  while (Start <= All.size()) {
-    size_t End = All.find('\n', Start);
-    if (End == std::string::npos)
-      End = All.size();
-    std::fprintf(stderr, "error: %s: %s\n", errorKindName(E.kind()),
-                 All.substr(Start, End - Start).c_str());
-    Start = End + 1;
-  }
-}
-
 static void printSummary(const agent::Manifest &M,
                          const agent::ArtifactSet &Arts) {
   std::printf("%s: application '%s' is consistent\n", M.Path.c_str(),
@@ -132,12 +118,12 @@ static int appCheck(const std::vector<std::string> &RawArgs) {
 
   Expected<agent::Manifest> M = agent::readManifest(Path);
   if (!M) {
-    printErrorLines(M.takeError());
+    printErrorLines("", M.takeError());
     return ExitFailure;
   }
   Expected<agent::ArtifactSet> Arts = agent::checkApplication(*M, Env);
   if (!Arts) {
-    printErrorLines(Arts.takeError());
+    printErrorLines("", Arts.takeError());
     return ExitFailure;
   }
   printSummary(*M, *Arts);
