@@ -305,10 +305,11 @@ Error checkWiring(const Manifest &M, const ArtifactSet &Arts,
     Env.DefineHostModules(Host);
   // WASI as the agent defines it for a module with a wasi table; its
   // functions' types do not depend on the configuration.
-  if (Expected<std::shared_ptr<WasiContext>> Wasi = createWasiContext({}))
-    (void)defineWasi(Host, *Wasi);
-  else
+  Expected<std::shared_ptr<WasiContext>> Wasi = createWasiContext({});
+  if (!Wasi)
     return Wasi.takeError();
+  if (Error E = defineWasi(Host, *Wasi))
+    return E;
 
   Diagnostics D(M.Path);
   for (const ModuleSpec &S : M.Modules) {

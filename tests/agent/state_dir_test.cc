@@ -122,7 +122,10 @@ TEST(StateDir, CommitModuleChangesOneModule) {
   Expected<Manifest> Now = S->load(UsedPrevious);
   ASSERT_TRUE(bool(Now));
   EXPECT_EQ(Now->Modules[0].Version, "2");
-  EXPECT_FALSE(bool(S->commitModule(*M, "nobody", New)));
+  Expected<Manifest> Nobody = S->commitModule(*M, "nobody", New);
+  ASSERT_FALSE(bool(Nobody));
+  EXPECT_NE(Nobody.takeError().message().find("no module named 'nobody'"),
+            std::string::npos);
 }
 
 TEST(StateDir, RemovesWhatACutLeftBehind) {

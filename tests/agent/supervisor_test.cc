@@ -254,7 +254,9 @@ TEST(Supervisor, FailedModuleRestartsByPolicy) {
 TEST(Supervisor, NeverPolicyLeavesItDown) {
   std::unique_ptr<Supervisor> S = start(counting(RestartPolicy::Never));
   ASSERT_TRUE(S);
-  ASSERT_FALSE(bool(S->runTask("crash")));
+  Expected<int64_t> Crash = S->runTask("crash");
+  ASSERT_FALSE(bool(Crash));
+  EXPECT_NE(Crash.takeError().message().find("unreachable"), std::string::npos);
   std::this_thread::sleep_for(100ms);
   AppStatus St = S->status();
   EXPECT_EQ(moduleOf(St, "driver").State, ModuleState::Failed);
