@@ -47,22 +47,6 @@ const format::ExportRec *findExport(const format::Artifact &A,
   return nullptr;
 }
 
-Expected<std::vector<uint8_t>> readWholeFile(const std::string &Path) {
-  struct stat St;
-  if (::stat(Path.c_str(), &St) != 0)
-    return Error::make(ErrorKind::Io, Path + ": no such file");
-  if (!S_ISREG(St.st_mode))
-    return Error::make(ErrorKind::Io, Path + ": not a regular file");
-  // An artifact is at most a few MiB; refuse what would exhaust a device.
-  if (uint64_t(St.st_size) > (uint64_t(256) << 20))
-    return Error::make(ErrorKind::Limit,
-                       Path + ": larger than 256 MiB, not an artifact");
-  std::ifstream In(Path, std::ios::binary);
-  if (!In)
-    return Error::make(ErrorKind::Io, Path + ": cannot be read");
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(In), {});
-}
-
 bool isResultless(const FuncSig &S) {
   return S.Params.empty() && S.Results.empty();
 }
@@ -265,6 +249,23 @@ std::optional<FuncSig> exportedFuncSig(const format::Artifact &A,
   return funcSigOf(A, *T);
 }
 
+Expected<std::vector<uint8_t>> readInputFile(const std::string &Path) {
+  struct stat St;
+  if (::stat(Path.c_str(), &St) != 0)
+    return Error::make(ErrorKind::Io, Path + ": no such file");
+  if (!S_ISREG(St.st_mode))
+    return Error::make(ErrorKind::Io, Path + ": not a regular file");
+  // An artifact or bundle is at most a few MiB; refuse what would exhaust a
+  // device.
+  if (uint64_t(St.st_size) > (uint64_t(256) << 20))
+    return Error::make(ErrorKind::Limit,
+                       Path + ": larger than 256 MiB, not an artifact or bundle");
+  std::ifstream In(Path, std::ios::binary);
+  if (!In)
+    return Error::make(ErrorKind::Io, Path + ": cannot be read");
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(In), {});
+}
+
 std::string sigText(const FuncSig &S) {
   auto List = [](const std::vector<ValType> &Ts) {
     std::string Out = "(";
@@ -279,7 +280,7 @@ Expected<VerifiedArtifact> readArtifact(const Manifest &M, const ModuleSpec &S,
                                         const HostEnvironment &Env) {
   VerifiedArtifact V;
   V.Path = artifactPath(M, S);
-  Expected<std::vector<uint8_t>> Bytes = readWholeFile(V.Path);
+  Expected<std::vector<uint8_t>> Bytes = readInputFile(V.Path);
   if (!Bytes)
     return Bytes.takeError();
   V.Bytes = std::move(*Bytes);

@@ -31,18 +31,6 @@ namespace {
 
 constexpr size_t LogLines = 1000;
 
-Expected<std::vector<uint8_t>> readInput(const std::string &Path) {
-  struct stat St;
-  if (::stat(Path.c_str(), &St) != 0 || !S_ISREG(St.st_mode))
-    return Error::make(ErrorKind::Io, Path + ": not a readable file");
-  if (uint64_t(St.st_size) > (uint64_t(256) << 20))
-    return Error::make(ErrorKind::Limit, Path + ": larger than 256 MiB");
-  std::ifstream In(Path, std::ios::binary);
-  if (!In)
-    return Error::make(ErrorKind::Io, Path + ": cannot be read");
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(In), {});
-}
-
 /// Removes a directory of plain files (the unpacked bundle).
 void removeDirectory(const std::string &Dir) {
   if (DIR *D = ::opendir(Dir.c_str())) {
@@ -225,7 +213,7 @@ ControlReply Agent::deploy(const std::vector<std::string> &W) {
     else
       return {false, "deploy takes one file\n"};
   }
-  Expected<std::vector<uint8_t>> Bytes = readInput(Path);
+  Expected<std::vector<uint8_t>> Bytes = readInputFile(Path);
   if (!Bytes) {
     Error E = Bytes.takeError();
     return {false, std::string(errorKindName(E.kind())) + ": " + E.str() +

@@ -18,11 +18,11 @@ ModuleSlot *&enteredProbation() {
   return Slot;
 }
 
-std::optional<size_t> ModuleSlot::forwardIndex(std::string_view Name) const {
-  auto It = std::find(ForwardedNames.begin(), ForwardedNames.end(), Name);
-  if (It == ForwardedNames.end())
+std::optional<size_t> ModuleSlot::exportIndex(std::string_view Name) const {
+  auto It = std::find(ResolvedNames.begin(), ResolvedNames.end(), Name);
+  if (It == ResolvedNames.end())
     return std::nullopt;
-  return size_t(It - ForwardedNames.begin());
+  return size_t(It - ResolvedNames.begin());
 }
 
 namespace {
@@ -47,7 +47,7 @@ std::shared_ptr<Func> makeForwarder(ModuleSlot &Target, size_t Index,
         if (St == ModuleState::Probation)
           enteredProbation() = &Target;
         std::lock_guard<PiMutex> Lock(Target.CallLock);
-        Error E = detail::callWithSlots(*G->Forwarded[Index], Slots);
+        Error E = detail::callWithSlots(*G->Resolved[Index], Slots);
         // An interrupted or out-of-fuel call is the task's deadline, not a
         // fault of the callee: the runtime passes those traps on as they are.
         if (E && !failedCallee().Slot &&
@@ -107,7 +107,7 @@ ModuleSlot::instantiate(VerifiedArtifact Art, std::string Version,
       continue;
     auto T = Slots.find(B->Target);
     std::optional<size_t> Index =
-        T == Slots.end() ? std::nullopt : T->second->forwardIndex(I.Field);
+        T == Slots.end() ? std::nullopt : T->second->exportIndex(I.Field);
     if (!Index)
       return Error::make(ErrorKind::Link,
                          "import '" + I.Module + "'.'" + I.Field +
@@ -130,13 +130,13 @@ ModuleSlot::instantiate(VerifiedArtifact Art, std::string Version,
             Deadline::after(*Spec.Limits.Deadline)))
       return E;
 
-  for (const std::string &Name : ForwardedNames) {
+  for (const std::string &Name : ResolvedNames) {
     std::optional<Extern> E = G->Inst->exportOf(Name);
     if (!E || E->Kind != ExternKind::Func)
       return Error::make(ErrorKind::Link,
                          "module '" + Spec.Name + "' must export function '" +
-                             Name + "': another module imports it");
-    G->Forwarded.push_back(E->F);
+                             Name + "': a task or another module calls it");
+    G->Resolved.push_back(E->F);
   }
   return G;
 }

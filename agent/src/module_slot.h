@@ -38,8 +38,10 @@ struct Generation {
   std::unique_ptr<Linker> Store; // owns the instance's memories' limits
   std::shared_ptr<WasiContext> Wasi;
   std::unique_ptr<Instance> Inst;
-  /// The exports importers are wired to, by the slot's forward index.
-  std::vector<std::shared_ptr<Func>> Forwarded;
+  /// The exports called from outside the instance, resolved once when it is
+  /// made (by the slot's exportIndex): those importers are wired to and
+  /// those tasks call. Nothing looks an export up by name per call.
+  std::vector<std::shared_ptr<Func>> Resolved;
 };
 
 /// Which module, and which instance of it, a failed call failed in: set by
@@ -57,8 +59,8 @@ ModuleSlot *&enteredProbation();
 
 class ModuleSlot {
 public:
-  ModuleSlot(ModuleSpec Spec, const std::vector<std::string> &ForwardedNames)
-      : Spec(std::move(Spec)), ForwardedNames(ForwardedNames) {}
+  ModuleSlot(ModuleSpec Spec, const std::vector<std::string> &ResolvedNames)
+      : Spec(std::move(Spec)), ResolvedNames(ResolvedNames) {}
 
   const ModuleSpec &spec() const { return Spec; }
   const std::string &name() const { return Spec.Name; }
@@ -71,8 +73,9 @@ public:
               const std::map<std::string, ModuleSlot *> &Slots,
               const HostEnvironment &Env) const;
 
-  /// The index a forwarder uses for export `Name` (registered at start).
-  std::optional<size_t> forwardIndex(std::string_view Name) const;
+  /// The index of export `Name` in every generation's Resolved (the names
+  /// are registered at start: other modules' imports, the tasks' exports).
+  std::optional<size_t> exportIndex(std::string_view Name) const;
 
   // Everything below is read by task threads under the application's run
   // lock (shared) and changed by the supervisor under it (exclusive).
@@ -106,7 +109,7 @@ public:
 
 private:
   ModuleSpec Spec;
-  std::vector<std::string> ForwardedNames;
+  std::vector<std::string> ResolvedNames;
 };
 
 /// The state hand-over convention (docs/manifest.md): asks `From` to save

@@ -106,11 +106,12 @@ void removeTemporaries(const std::string &Dir) {
 Error artifactsIntact(const Manifest &M) {
   for (const ModuleSpec &S : M.Modules) {
     std::string P = artifactPath(M, S);
-    std::ifstream In(P, std::ios::binary);
-    if (!In)
+    Expected<std::vector<uint8_t>> Bytes = readInputFile(P);
+    if (!Bytes) {
+      Bytes.takeError().consume();
       return Error::make(ErrorKind::Io, P + ": missing");
-    std::vector<uint8_t> Bytes((std::istreambuf_iterator<char>(In)), {});
-    if (sha256Hex(Bytes) != S.Sha256)
+    }
+    if (sha256Hex(*Bytes) != S.Sha256)
       return Error::make(ErrorKind::Refused, P + ": digest mismatch");
   }
   return Error::success();

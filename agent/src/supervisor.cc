@@ -33,10 +33,11 @@ void Supervisor::Impl::log(const std::string &Line) {
 
 namespace {
 
-/// For each module, the names of its exports that other modules import
-/// (each gets a forwarder index).
+/// For each module, the names of its exports called from outside it: those
+/// other modules import and those its tasks call (each gets an index into
+/// every generation's Resolved).
 std::map<std::string, std::vector<std::string>>
-forwardedExports(const Manifest &M, const ArtifactSet &Arts) {
+resolvedExports(const Manifest &M, const ArtifactSet &Arts) {
   std::map<std::string, std::set<std::string>> Sets;
   for (const ModuleSpec &S : M.Modules)
     for (const format::ImportRec &I : Arts.at(S.Name).Record.Imports)
@@ -44,6 +45,8 @@ forwardedExports(const Manifest &M, const ArtifactSet &Arts) {
         if (B.ImportModule == I.Module &&
             B.Kind == Binding::Provider::AppModule)
           Sets[B.Target].insert(I.Field);
+  for (const TaskSpec &T : M.Tasks)
+    Sets[T.Module].insert(T.Export);
   std::map<std::string, std::vector<std::string>> Out;
   for (auto &[Name, Set] : Sets)
     Out[Name].assign(Set.begin(), Set.end());
@@ -65,10 +68,10 @@ Supervisor::start(Manifest M, ArtifactSet Arts, SupervisorOptions Opts) {
   P->Opts = std::move(Opts);
   P->StartNs = steadyNowNs();
 
-  std::map<std::string, std::vector<std::string>> Forwarded =
-      forwardedExports(P->M, Arts);
+  std::map<std::string, std::vector<std::string>> Resolved =
+      resolvedExports(P->M, Arts);
   for (const ModuleSpec &S : P->M.Modules) {
-    auto Slot = std::make_unique<ModuleSlot>(S, Forwarded[S.Name]);
+    auto Slot = std::make_unique<ModuleSlot>(S, Resolved[S.Name]);
     P->SlotIndex[S.Name] = Slot.get();
     P->Slots[S.Name] = std::move(Slot);
   }
@@ -93,6 +96,7 @@ Supervisor::start(Manifest M, ArtifactSet Arts, SupervisorOptions Opts) {
     auto Run = std::make_unique<TaskRun>();
     Run->Spec = &T;
     Run->Slot = P->Slots.at(T.Module).get();
+    Run->ExportIndex = *Run->Slot->exportIndex(T.Export);
     Run->Figures.Name = T.Name;
     Run->Figures.Module = T.Module;
     Run->Figures.Export = T.Export;

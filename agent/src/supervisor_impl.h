@@ -35,6 +35,7 @@ namespace kiln::agent {
 struct TaskRun {
   const TaskSpec *Spec = nullptr;
   ModuleSlot *Slot = nullptr;
+  size_t ExportIndex = 0; // of Spec->Export in Slot's generations' Resolved
   std::thread Thread; // periodic tasks only
 
   mutable std::mutex BookLock; // the figures below

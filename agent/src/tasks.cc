@@ -84,9 +84,7 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
     return Error::make(ErrorKind::Usage, "module '" + S.name() + "' is " +
                                              moduleStateName(St));
   }
-  std::optional<Extern> F = G->Inst->exportOf(Spec.Export);
-  if (!F || !F->F)
-    return Error::make(ErrorKind::Link, "no export '" + Spec.Export + "'");
+  const Func &F = *G->Resolved[T.ExportIndex];
 
   const uint64_t Budget = uint64_t(Spec.Deadline.count());
   const uint64_t DeadlineAt = ReleaseNs + Budget;
@@ -118,7 +116,7 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
   Error E = Error::success();
   {
     std::lock_guard<PiMutex> Call(S.CallLock);
-    E = detail::callWithSlots(*F->F, Slots, &D);
+    E = detail::callWithSlots(F, Slots, &D);
   }
   uint64_t EndNs = steadyNowNs();
   const uint64_t CpuNs = Watch ? threadCpuNs() - StartCpu : 0;
@@ -129,7 +127,7 @@ Expected<int64_t> Supervisor::Impl::runOnce(TaskRun &T, uint64_t ReleaseNs) {
   enteredProbation() = nullptr;
 
   int64_t Result = 0;
-  const FuncSig &Sig = funcSig(*F->F);
+  const FuncSig &Sig = funcSig(F);
   if (!Sig.Results.empty() && Sig.Results[0] == ValType::I64) {
     std::memcpy(&Result, Slots[0], sizeof(Result));
   } else if (!Sig.Results.empty()) {

@@ -43,6 +43,10 @@ struct VerifiedArtifact {
 /// The artifacts of an application by module name.
 using ArtifactSet = std::map<std::string, VerifiedArtifact>;
 
+/// Reads a file the agent is given (an artifact, a bundle): refuses what is
+/// missing, not a regular file (a directory, /dev/zero) or over 256 MiB.
+Expected<std::vector<uint8_t>> readInputFile(const std::string &Path);
+
 /// Reads and verifies the artifact of `S` (digest against the manifest,
 /// then Module::verify).
 Expected<VerifiedArtifact> readArtifact(const Manifest &M, const ModuleSpec &S,
